@@ -1,0 +1,1 @@
+"""НМС — platform of the regional system of scientific-methodological support."""

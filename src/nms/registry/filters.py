@@ -1,0 +1,109 @@
+"""Filter sets shared by the list pages and the API lists."""
+
+import django_filters as df
+
+from nms.accounts.scope import scope_of
+from nms.registry import selectors
+from nms.registry.models import (
+    Category,
+    Employment,
+    ManagerKind,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Person,
+    Position,
+    Subject,
+)
+
+YES_NO = [("true", "да"), ("false", "нет")]
+
+
+def _municipalities(request):
+    if request is None:
+        return Municipality.objects.none()
+    return scope_of(request.user).municipalities()
+
+
+def _organizations(request):
+    if request is None:
+        return Organization.objects.none()
+    return scope_of(request.user).organizations().only("id", "short_name")
+
+
+class YesNoFilter(df.TypedChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        kwargs.setdefault("coerce", lambda v: v == "true")
+        kwargs.setdefault("empty_label", "все")
+        super().__init__(*args, **kwargs)
+
+
+class PersonFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_query")
+    municipality = df.ModelChoiceFilter(
+        label="Муниципалитет", queryset=_municipalities, method="filter_employment"
+    )
+    organization = df.ModelChoiceFilter(
+        label="Организация", queryset=_organizations, method="filter_employment"
+    )
+    kind = df.ChoiceFilter(
+        label="Тип организации", choices=OrganizationKind.choices, method="filter_employment"
+    )
+    position = df.ModelChoiceFilter(
+        label="Должность", queryset=Position.objects.all(), method="filter_employment"
+    )
+    subject = df.ModelChoiceFilter(
+        label="Предмет", queryset=Subject.objects.all(), method="filter_employment"
+    )
+    category = df.ChoiceFilter(
+        label="Категория", choices=Category.choices, method="filter_employment"
+    )
+    young = YesNoFilter(label="Молодой педагог", method="filter_employment")
+    manager = YesNoFilter(label="Руководитель", method="filter_employment")
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_query(self, queryset, name, value):
+        return selectors.search_people(queryset, value)
+
+    def filter_employment(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        return selectors.filter_people(queryset, **{name: value})
+
+
+class OrganizationFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (наименование, ИНН)", method="filter_query")
+    municipality = df.ModelChoiceFilter(label="Муниципалитет", queryset=_municipalities)
+    kind = df.ChoiceFilter(label="Тип", choices=OrganizationKind.choices)
+    is_low_results = YesNoFilter(label="ШНОР")
+    is_unfavourable = YesNoFilter(label="Неблагоприятные условия")
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_query(self, queryset, name, value):
+        return selectors.search_organizations(queryset, value)
+
+
+class EmploymentFilterSet(df.FilterSet):
+    person = df.NumberFilter(field_name="person_id", label="Работник (id)")
+    organization = df.ModelChoiceFilter(label="Организация", queryset=_organizations)
+    municipality = df.ModelChoiceFilter(
+        label="Муниципалитет", field_name="organization__municipality", queryset=_municipalities
+    )
+    position = df.ModelChoiceFilter(label="Должность", queryset=Position.objects.all())
+    subject = df.ModelChoiceFilter(
+        label="Предмет", field_name="subjects", queryset=Subject.objects.all()
+    )
+    category = df.ChoiceFilter(label="Категория", choices=Category.choices)
+    manager_kind = df.ChoiceFilter(label="Руководящая должность", choices=ManagerKind.choices)
+    is_part_time = YesNoFilter(label="Совместитель")
+
+    class Meta:
+        model = Employment
+        fields = []

@@ -1,0 +1,223 @@
+"""Reads of the registry. Each takes the user and starts from the user's scope."""
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from nms.accounts.scope import get_visible_or_404, scope_of
+from nms.common.text import search_tokens
+from nms.registry.models import (
+    YOUNG_TEACHER_MAX_EXPERIENCE,
+    Employment,
+    Municipality,
+    Organization,
+    Person,
+    experience_cutoff,
+    young_birth_cutoff,
+)
+
+EMPLOYMENTS_FOR_LISTS = Prefetch(
+    "employments",
+    queryset=Employment.objects.select_related("organization", "position").prefetch_related(
+        "subjects"
+    ),
+)
+
+
+# -- people ------------------------------------------------------------------------------------
+def people_visible(user) -> QuerySet[Person]:
+    return scope_of(user).people()
+
+
+def people_for_list(user) -> QuerySet[Person]:
+    """Visible people with what a list row shows, in a fixed number of queries."""
+    return people_visible(user).prefetch_related(EMPLOYMENTS_FOR_LISTS)
+
+
+def person_get(user, pk) -> Person:
+    return get_visible_or_404(people_for_list(user), pk=pk)
+
+
+def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """ФИО (ё and е alike, any word order, prefixes), СНИЛС with or without separators."""
+    for token in search_tokens(query):
+        queryset = queryset.filter(search_text__contains=token)
+    return queryset
+
+
+def _with_employment(**lookup) -> Exists:
+    return Exists(Employment.objects.filter(person=OuterRef("pk"), **lookup))
+
+
+def filter_people(
+    queryset: QuerySet[Person],
+    *,
+    municipality=None,
+    organization=None,
+    kind=None,
+    position=None,
+    subject=None,
+    category=None,
+    young=None,
+    manager=None,
+    on: date | None = None,
+) -> QuerySet[Person]:
+    """The people-list filters; each condition is on some employment of the person."""
+    if municipality:
+        queryset = queryset.filter(_with_employment(organization__municipality=municipality))
+    if organization:
+        queryset = queryset.filter(_with_employment(organization=organization))
+    if kind:
+        queryset = queryset.filter(_with_employment(organization__kind=kind))
+    if position:
+        queryset = queryset.filter(_with_employment(position=position))
+    if subject:
+        queryset = queryset.filter(_with_employment(subjects=subject))
+    if category:
+        queryset = queryset.filter(_with_employment(category=category))
+    if young is not None:
+        queryset = queryset.filter(young_teacher_q(on) if young else ~young_teacher_q(on))
+    if manager is not None:
+        has_manager_post = ~Q(manager_kind="")
+        managers = Q(Exists(Employment.objects.filter(has_manager_post, person=OuterRef("pk"))))
+        queryset = queryset.filter(managers if manager else ~managers)
+    return queryset
+
+
+def young_teacher_q(on: date | None = None) -> Q:
+    """Under 35 and pedagogical experience up to 3 years, as SQL (see Person.is_young_teacher)."""
+    on = on or date.today()
+    longer = experience_cutoff(on, YOUNG_TEACHER_MAX_EXPERIENCE)
+    return (
+        Q(birth_date__gt=young_birth_cutoff(on))
+        & Q(_with_employment())
+        & ~Q(_with_employment(experience_start__lt=longer))
+    )
+
+
+def person_history(person: Person) -> list[dict]:
+    """Who changed what and when, for the person and their employments, newest first."""
+    entries = []
+    records = list(person.history.select_related("history_user").order_by("history_date"))
+    employment_records = list(
+        Employment.history.filter(person_id=person.pk)
+        .select_related("history_user", "organization", "position")
+        .order_by("history_date")
+    )
+    entries += _diff_entries(records, Person, "Работник")
+    entries += _diff_entries(employment_records, Employment, "Место работы")
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return entries
+
+
+_HISTORY_TYPES = {"+": "создание", "~": "изменение", "-": "удаление"}
+
+
+def _diff_entries(records, model, label) -> list[dict]:
+    previous_by_object = {}
+    entries = []
+    skip = {"search_text", "experience_start", "id"}
+    for record in records:
+        previous = previous_by_object.get(record.id)
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=list(skip))
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": str(field.verbose_name),
+                        "old": _display(field, change.old),
+                        "new": _display(field, change.new),
+                    }
+                )
+        previous_by_object[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user.display_name if record.history_user else "система",
+                "object": label
+                if model is not Employment
+                else f"{label}: {record.organization.short_name}",
+                "action": _HISTORY_TYPES.get(record.history_type, record.history_type),
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target else str(value)
+    return str(value)
+
+
+# -- organizations -----------------------------------------------------------------------------
+def organizations_visible(user) -> QuerySet[Organization]:
+    return scope_of(user).organizations()
+
+
+def organizations_for_list(user) -> QuerySet[Organization]:
+    return organizations_visible(user).select_related("municipality").annotate(
+        staff_count=Count("employments", distinct=False)
+    )
+
+
+def organization_get(user, pk) -> Organization:
+    return get_visible_or_404(organizations_for_list(user), pk=pk)
+
+
+def search_organizations(queryset: QuerySet[Organization], query: str):
+    for token in search_tokens(query):
+        queryset = queryset.filter(search_text__contains=token)
+    return queryset
+
+
+def organization_staff(user, organization: Organization) -> QuerySet[Employment]:
+    """Employments of the organization among the people the user may see."""
+    return (
+        Employment.objects.filter(organization=organization, person__in=people_visible(user))
+        .select_related("person", "position")
+        .prefetch_related("subjects")
+        .order_by("person__last_name", "person__first_name", "person__middle_name", "pk")
+    )
+
+
+MANAGER_ORDER = {"head": 0, "deputy": 1, "unit_head": 2}
+
+
+def management_team(user, organization: Organization) -> list[Employment]:
+    """The organization's managers: head first, then deputies, then unit heads."""
+    managers = organization_staff(user, organization).exclude(manager_kind="")
+    return sorted(managers, key=lambda e: (MANAGER_ORDER[e.manager_kind], e.person.full_name))
+
+
+# -- territories and counts --------------------------------------------------------------------
+def municipalities_visible(user) -> QuerySet[Municipality]:
+    return scope_of(user).municipalities()
+
+
+def home_counts(user) -> dict:
+    """The figures on the home page, all within the user's scope."""
+    scope = scope_of(user)
+    people = scope.people()
+    on = date.today()
+    return {
+        "municipalities": scope.municipalities().count(),
+        "organizations": scope.organizations().count(),
+        "people": people.count(),
+        "young_teachers": people.filter(young_teacher_q(on)).count(),
+        "managers": filter_people(people, manager=True).count(),
+        "low_results": scope.organizations().filter(is_low_results=True).count(),
+    }

@@ -1,0 +1,182 @@
+"""Writes to the registry: one function per use case, each checked against the user's scope.
+
+Forms, the API and the importers all come here, so the same rules hold everywhere. A call either
+saves everything it was given or raises (ValidationError with Russian messages, or 404 for an
+object outside the scope).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from nms.accounts.scope import scope_of
+from nms.common.identifiers import normalize_snils, snils_error
+from nms.registry.models import Employment, Organization, Person
+
+NO_RIGHTS = "У вас нет прав на изменение реестра."
+
+PERSON_FIELDS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "sex",
+    "snils",
+    "education_level",
+    "has_pedagogical_education",
+    "email",
+)
+ORGANIZATION_FIELDS = (
+    "full_name",
+    "short_name",
+    "inn",
+    "kind",
+    "municipality",
+    "is_low_results",
+    "is_unfavourable",
+)
+EMPLOYMENT_FIELDS = (
+    "organization",
+    "position",
+    "manager_kind",
+    "teaching_load",
+    "is_part_time",
+    "category",
+    "category_date",
+    "experience_years",
+    "experience_as_of",
+    "hire_date",
+)
+
+
+def _assign(instance, data: dict, fields) -> None:
+    for field in fields:
+        if field in data:
+            value = data[field]
+            if isinstance(value, str):
+                value = value.strip()
+            setattr(instance, field, value)
+
+
+def _save(instance, user) -> None:
+    instance._history_user = user if getattr(user, "is_authenticated", False) else None
+    # Derived columns are filled by save(); they are not the user's input.
+    instance.full_clean(exclude=["experience_start", "search_text"])
+    instance.save()
+
+
+def _normalize_snils(data: dict) -> dict:
+    if data.get("snils") and not snils_error(data["snils"]):
+        return {**data, "snils": normalize_snils(data["snils"])}
+    return data
+
+
+# -- people ------------------------------------------------------------------------------------
+@transaction.atomic
+def person_create(user, data: dict, employment: dict | None = None) -> Person:
+    """A new person; with `employment`, also their first place of work."""
+    scope = scope_of(user)
+    if not scope.can_edit_registry:
+        raise PermissionDenied(NO_RIGHTS)
+    region = scope.default_region()
+    if region is None:
+        raise ValidationError("Не определён регион для новой записи.")
+    person = Person(region=region)
+    _assign(person, _normalize_snils(data), PERSON_FIELDS)
+    _save(person, user)
+    if employment is not None:
+        employment_create(user, person, employment, check_person=False)
+    elif not scope.is_all and not scope.is_region:
+        # Without an employment in their territory the author could not see the person again.
+        raise ValidationError("Укажите место работы нового работника.")
+    return person
+
+
+@transaction.atomic
+def person_update(user, person: Person, data: dict) -> Person:
+    scope = scope_of(user)
+    if not scope.can_edit_person(person):
+        raise PermissionDenied(NO_RIGHTS)
+    _assign(person, _normalize_snils(data), PERSON_FIELDS)
+    _save(person, user)
+    return person
+
+
+# -- employments -------------------------------------------------------------------------------
+def _check_organization(scope, organization: Organization) -> None:
+    if not scope.editable_organizations().filter(pk=organization.pk).exists():
+        raise ValidationError(
+            {"organization": "Организация не найдена в вашей области доступа."}
+        )
+
+
+@transaction.atomic
+def employment_create(user, person: Person, data: dict, *, check_person=True) -> Employment:
+    scope = scope_of(user)
+    if check_person and not scope.can_edit_person(person):
+        raise PermissionDenied(NO_RIGHTS)
+    employment = Employment(person=person)
+    _assign(employment, data, EMPLOYMENT_FIELDS)
+    if employment.organization_id:
+        _check_organization(scope, employment.organization)
+    _save(employment, user)
+    if "subjects" in data:
+        employment.subjects.set(data["subjects"])
+    return employment
+
+
+@transaction.atomic
+def employment_update(user, employment: Employment, data: dict) -> Employment:
+    scope = scope_of(user)
+    if not scope.can_edit_person(employment.person):
+        raise PermissionDenied(NO_RIGHTS)
+    _check_organization(scope, employment.organization)
+    _assign(employment, data, EMPLOYMENT_FIELDS)
+    _check_organization(scope, employment.organization)
+    _save(employment, user)
+    if "subjects" in data:
+        employment.subjects.set(data["subjects"])
+    return employment
+
+
+@transaction.atomic
+def employment_delete(user, employment: Employment) -> None:
+    scope = scope_of(user)
+    if not scope.can_edit_person(employment.person):
+        raise PermissionDenied(NO_RIGHTS)
+    _check_organization(scope, employment.organization)
+    employment._history_user = user
+    employment.delete()
+
+
+# -- organizations -----------------------------------------------------------------------------
+def _check_municipality(scope, municipality) -> None:
+    if not scope.editable_municipalities().filter(pk=municipality.pk).exists():
+        raise ValidationError(
+            {"municipality": "Муниципалитет не найден в вашей области доступа."}
+        )
+
+
+@transaction.atomic
+def organization_create(user, data: dict) -> Organization:
+    scope = scope_of(user)
+    if not scope.can_edit_organizations:
+        raise PermissionDenied(NO_RIGHTS)
+    organization = Organization()
+    _assign(organization, data, ORGANIZATION_FIELDS)
+    if organization.municipality_id:
+        _check_municipality(scope, organization.municipality)
+        organization.region_id = organization.municipality.region_id
+    _save(organization, user)
+    return organization
+
+
+@transaction.atomic
+def organization_update(user, organization: Organization, data: dict) -> Organization:
+    scope = scope_of(user)
+    if not scope.can_edit_organization(organization):
+        raise PermissionDenied(NO_RIGHTS)
+    _assign(organization, data, ORGANIZATION_FIELDS)
+    _check_municipality(scope, organization.municipality)
+    organization.region_id = organization.municipality.region_id
+    _save(organization, user)
+    return organization

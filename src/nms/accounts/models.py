@@ -70,7 +70,9 @@ class User(AbstractUser):
         field = REQUIRED_BINDING.get(self.role)
         if field and getattr(self, f"{field}_id") is None:
             label = self._meta.get_field(field).verbose_name
-            raise ValidationError({field: f"Для роли «{self.get_role_display()}» укажите: {label}."})
+            raise ValidationError(
+                {field: f"Для роли «{self.get_role_display()}» укажите: {label}."}
+            )
 
     @property
     def display_name(self) -> str:

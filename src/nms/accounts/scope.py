@@ -84,9 +84,7 @@ class Scope:
         if role == Role.SCHOOL:
             return Q(pk=user.organization_id)
         people = Person.objects.filter(self._person_q())
-        return Q(
-            Exists(Employment.objects.filter(organization=OuterRef("pk"), person__in=people))
-        )
+        return Q(Exists(Employment.objects.filter(organization=OuterRef("pk"), person__in=people)))
 
     def people(self) -> QuerySet[Person]:
         return Person.objects.filter(self._person_q())
@@ -119,6 +117,24 @@ class Scope:
         municipality = self.municipalities().first()
         return municipality.region_id if municipality else 0
 
+    @property
+    def description(self) -> str:
+        """Where the user's view ends, in words for the page header."""
+        user, role = self.user, self.role
+        if role is None:
+            return ""
+        if self.is_all:
+            return "все регионы"
+        if self.is_region:
+            return f"регион: {user.region}"
+        if role == Role.MUNICIPAL:
+            return f"муниципалитет: {user.municipality}"
+        if role == Role.SCHOOL:
+            return f"организация: {user.organization}"
+        if role == Role.METHODIST:
+            return "сопровождаемые педагоги"
+        return "только собственные данные"
+
     # -- what the user may change --------------------------------------------------------------
     @property
     def can_edit_registry(self) -> bool:
@@ -145,8 +161,7 @@ class Scope:
 
     def can_edit_organization(self, organization: Organization) -> bool:
         return (
-            self.can_edit_organizations
-            and self.organizations().filter(pk=organization.pk).exists()
+            self.can_edit_organizations and self.organizations().filter(pk=organization.pk).exists()
         )
 
     def default_region(self) -> Region | None:

@@ -60,9 +60,9 @@ def inn_error(value: str, *, legal_entity: bool = True) -> str | None:
     if len(value) == 10:
         ok = _inn_digit(value, _INN10) == int(value[9])
     elif len(value) == 12:
-        ok = _inn_digit(value, _INN12_1) == int(value[10]) and _inn_digit(
-            value, _INN12_2
-        ) == int(value[11])
+        ok = _inn_digit(value, _INN12_1) == int(value[10]) and _inn_digit(value, _INN12_2) == int(
+            value[11]
+        )
     else:
         return "ИНН должен состоять из 10 или 12 цифр"
     return None if ok else "неверные контрольные цифры ИНН"

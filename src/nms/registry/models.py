@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nms.common.identifiers import inn_error, oktmo_error, snils_digits, snils_error
@@ -112,6 +113,9 @@ class Organization(models.Model):
         self.search_text = self.compute_search_text()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("organization-detail", args=[self.pk])
+
     def compute_search_text(self) -> str:
         return search_key(self.short_name, self.full_name, self.inn)
 
@@ -161,7 +165,11 @@ class Person(models.Model):
     birth_date = models.DateField("дата рождения")
     sex = models.CharField("пол", max_length=1, choices=Sex.choices)
     snils = models.CharField(
-        "СНИЛС", max_length=14, unique=True, validators=[_validate_snils], help_text="000-000-000 00"
+        "СНИЛС",
+        max_length=14,
+        unique=True,
+        validators=[_validate_snils],
+        help_text="000-000-000 00",
     )
     education_level = models.CharField(
         "уровень образования", max_length=20, choices=EducationLevel.choices
@@ -183,6 +191,9 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = self.compute_search_text()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("person-detail", args=[self.pk])
 
     def compute_search_text(self) -> str:
         return search_key(

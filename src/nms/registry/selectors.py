@@ -169,8 +169,10 @@ def organizations_visible(user) -> QuerySet[Organization]:
 
 
 def organizations_for_list(user) -> QuerySet[Organization]:
-    return organizations_visible(user).select_related("municipality").annotate(
-        staff_count=Count("employments", distinct=False)
+    return (
+        organizations_visible(user)
+        .select_related("municipality")
+        .annotate(staff_count=Count("employments", distinct=False))
     )
 
 

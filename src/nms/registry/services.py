@@ -104,9 +104,7 @@ def person_update(user, person: Person, data: dict) -> Person:
 # -- employments -------------------------------------------------------------------------------
 def _check_organization(scope, organization: Organization) -> None:
     if not scope.editable_organizations().filter(pk=organization.pk).exists():
-        raise ValidationError(
-            {"organization": "Организация не найдена в вашей области доступа."}
-        )
+        raise ValidationError({"organization": "Организация не найдена в вашей области доступа."})
 
 
 @transaction.atomic
@@ -151,9 +149,7 @@ def employment_delete(user, employment: Employment) -> None:
 # -- organizations -----------------------------------------------------------------------------
 def _check_municipality(scope, municipality) -> None:
     if not scope.editable_municipalities().filter(pk=municipality.pk).exists():
-        raise ValidationError(
-            {"municipality": "Муниципалитет не найден в вашей области доступа."}
-        )
+        raise ValidationError({"municipality": "Муниципалитет не найден в вашей области доступа."})
 
 
 @transaction.atomic

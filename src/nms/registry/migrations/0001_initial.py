@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,243 +16,738 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='наименование')),
-                ('oktmo', models.CharField(max_length=11, unique=True, validators=[nms.registry.models._validate_oktmo], verbose_name='ОКТМО')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="наименование")),
+                (
+                    "oktmo",
+                    models.CharField(
+                        max_length=11,
+                        unique=True,
+                        validators=[nms.registry.models._validate_oktmo],
+                        verbose_name="ОКТМО",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'муниципальное образование',
-                'verbose_name_plural': 'муниципальные образования',
-                'ordering': ['name'],
+                "verbose_name": "муниципальное образование",
+                "verbose_name_plural": "муниципальные образования",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_name', models.CharField(max_length=100, verbose_name='фамилия')),
-                ('first_name', models.CharField(max_length=100, verbose_name='имя')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='отчество')),
-                ('birth_date', models.DateField(verbose_name='дата рождения')),
-                ('sex', models.CharField(choices=[('M', 'мужской'), ('F', 'женский')], max_length=1, verbose_name='пол')),
-                ('snils', models.CharField(help_text='000-000-000 00', max_length=14, unique=True, validators=[nms.registry.models._validate_snils], verbose_name='СНИЛС')),
-                ('education_level', models.CharField(choices=[('higher', 'высшее'), ('postgraduate', 'высшее (подготовка кадров высшей квалификации)'), ('vocational', 'среднее профессиональное'), ('general', 'среднее общее')], max_length=20, verbose_name='уровень образования')),
-                ('has_pedagogical_education', models.BooleanField(default=True, verbose_name='педагогическое образование')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='электронная почта')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=400)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="фамилия")),
+                ("first_name", models.CharField(max_length=100, verbose_name="имя")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="отчество"),
+                ),
+                ("birth_date", models.DateField(verbose_name="дата рождения")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "мужской"), ("F", "женский")],
+                        max_length=1,
+                        verbose_name="пол",
+                    ),
+                ),
+                (
+                    "snils",
+                    models.CharField(
+                        help_text="000-000-000 00",
+                        max_length=14,
+                        unique=True,
+                        validators=[nms.registry.models._validate_snils],
+                        verbose_name="СНИЛС",
+                    ),
+                ),
+                (
+                    "education_level",
+                    models.CharField(
+                        choices=[
+                            ("higher", "высшее"),
+                            ("postgraduate", "высшее (подготовка кадров высшей квалификации)"),
+                            ("vocational", "среднее профессиональное"),
+                            ("general", "среднее общее"),
+                        ],
+                        max_length=20,
+                        verbose_name="уровень образования",
+                    ),
+                ),
+                (
+                    "has_pedagogical_education",
+                    models.BooleanField(default=True, verbose_name="педагогическое образование"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="электронная почта"),
+                ),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=400)),
             ],
             options={
-                'verbose_name': 'работник',
-                'verbose_name_plural': 'работники',
-                'ordering': ['last_name', 'first_name', 'middle_name', 'id'],
+                "verbose_name": "работник",
+                "verbose_name_plural": "работники",
+                "ordering": ["last_name", "first_name", "middle_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='наименование')),
-                ('is_pedagogical', models.BooleanField(default=True, verbose_name='педагогическая')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=200, unique=True, verbose_name="наименование"),
+                ),
+                (
+                    "is_pedagogical",
+                    models.BooleanField(default=True, verbose_name="педагогическая"),
+                ),
             ],
             options={
-                'verbose_name': 'должность',
-                'verbose_name_plural': 'должности',
-                'ordering': ['name'],
+                "verbose_name": "должность",
+                "verbose_name_plural": "должности",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='наименование')),
-                ('code', models.CharField(blank=True, max_length=2, verbose_name='код субъекта РФ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=200, unique=True, verbose_name="наименование"),
+                ),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=2, verbose_name="код субъекта РФ"),
+                ),
             ],
             options={
-                'verbose_name': 'регион',
-                'verbose_name_plural': 'регионы',
-                'ordering': ['name'],
+                "verbose_name": "регион",
+                "verbose_name_plural": "регионы",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Subject',
+            name="Subject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='наименование')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=200, unique=True, verbose_name="наименование"),
+                ),
             ],
             options={
-                'verbose_name': 'предмет',
-                'verbose_name_plural': 'предметы',
-                'ordering': ['name'],
+                "verbose_name": "предмет",
+                "verbose_name_plural": "предметы",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=500, verbose_name='полное наименование')),
-                ('short_name', models.CharField(max_length=200, verbose_name='краткое наименование')),
-                ('inn', models.CharField(max_length=10, unique=True, validators=[nms.registry.models._validate_inn], verbose_name='ИНН')),
-                ('kind', models.CharField(choices=[('general', 'общеобразовательная'), ('preschool', 'дошкольная'), ('additional', 'дополнительного образования'), ('vocational', 'профессиональная'), ('higher', 'высшего образования'), ('institute', 'ДПО/институт развития образования'), ('methodical', 'муниципальная методическая служба'), ('authority', 'орган управления образованием')], max_length=20, verbose_name='тип')),
-                ('is_low_results', models.BooleanField(default=False, verbose_name='ШНОР (школа с низкими результатами)')),
-                ('is_unfavourable', models.BooleanField(default=False, verbose_name='школа в неблагоприятных социальных условиях')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=800)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='registry.municipality', verbose_name='муниципалитет')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='registry.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=500, verbose_name="полное наименование")),
+                (
+                    "short_name",
+                    models.CharField(max_length=200, verbose_name="краткое наименование"),
+                ),
+                (
+                    "inn",
+                    models.CharField(
+                        max_length=10,
+                        unique=True,
+                        validators=[nms.registry.models._validate_inn],
+                        verbose_name="ИНН",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "общеобразовательная"),
+                            ("preschool", "дошкольная"),
+                            ("additional", "дополнительного образования"),
+                            ("vocational", "профессиональная"),
+                            ("higher", "высшего образования"),
+                            ("institute", "ДПО/институт развития образования"),
+                            ("methodical", "муниципальная методическая служба"),
+                            ("authority", "орган управления образованием"),
+                        ],
+                        max_length=20,
+                        verbose_name="тип",
+                    ),
+                ),
+                (
+                    "is_low_results",
+                    models.BooleanField(
+                        default=False, verbose_name="ШНОР (школа с низкими результатами)"
+                    ),
+                ),
+                (
+                    "is_unfavourable",
+                    models.BooleanField(
+                        default=False, verbose_name="школа в неблагоприятных социальных условиях"
+                    ),
+                ),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=800)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="registry.municipality",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organizations",
+                        to="registry.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'организация',
-                'verbose_name_plural': 'организации',
-                'ordering': ['short_name', 'id'],
+                "verbose_name": "организация",
+                "verbose_name_plural": "организации",
+                "ordering": ["short_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEmployment',
+            name="HistoricalEmployment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('manager_kind', models.CharField(blank=True, choices=[('head', 'руководитель'), ('deputy', 'заместитель руководителя'), ('unit_head', 'руководитель структурного подразделения')], max_length=20, verbose_name='руководящая должность')),
-                ('teaching_load', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='учебная нагрузка, ч/нед')),
-                ('is_part_time', models.BooleanField(default=False, verbose_name='совместитель')),
-                ('category', models.CharField(choices=[('none', 'без категории'), ('conformity', 'соответствие занимаемой должности'), ('first', 'первая'), ('highest', 'высшая')], default='none', max_length=20, verbose_name='квалификационная категория')),
-                ('category_date', models.DateField(blank=True, null=True, verbose_name='дата присвоения категории')),
-                ('experience_years', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='педагогический стаж, лет')),
-                ('experience_as_of', models.DateField(verbose_name='стаж указан на дату')),
-                ('experience_start', models.DateField(db_index=True, editable=False, help_text='Выводится из стажа и даты, на которую он указан; нужен для отбора в SQL.', verbose_name='стаж исчисляется с')),
-                ('hire_date', models.DateField(blank=True, null=True, verbose_name='дата приема на работу')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.organization', verbose_name='организация')),
-                ('person', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.person')),
-                ('position', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.position', verbose_name='должность')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "manager_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("head", "руководитель"),
+                            ("deputy", "заместитель руководителя"),
+                            ("unit_head", "руководитель структурного подразделения"),
+                        ],
+                        max_length=20,
+                        verbose_name="руководящая должность",
+                    ),
+                ),
+                (
+                    "teaching_load",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="учебная нагрузка, ч/нед",
+                    ),
+                ),
+                ("is_part_time", models.BooleanField(default=False, verbose_name="совместитель")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("none", "без категории"),
+                            ("conformity", "соответствие занимаемой должности"),
+                            ("first", "первая"),
+                            ("highest", "высшая"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="квалификационная категория",
+                    ),
+                ),
+                (
+                    "category_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="дата присвоения категории"
+                    ),
+                ),
+                (
+                    "experience_years",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=4, verbose_name="педагогический стаж, лет"
+                    ),
+                ),
+                ("experience_as_of", models.DateField(verbose_name="стаж указан на дату")),
+                (
+                    "experience_start",
+                    models.DateField(
+                        db_index=True,
+                        editable=False,
+                        help_text="Выводится из стажа и даты, на которую он указан; нужен для отбора в SQL.",
+                        verbose_name="стаж исчисляется с",
+                    ),
+                ),
+                (
+                    "hire_date",
+                    models.DateField(blank=True, null=True, verbose_name="дата приема на работу"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.organization",
+                        verbose_name="организация",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.position",
+                        verbose_name="должность",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical место работы',
-                'verbose_name_plural': 'historical места работы',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical место работы",
+                "verbose_name_plural": "historical места работы",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='person',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='registry.region'),
+            model_name="person",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="people",
+                to="registry.region",
+            ),
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='registry.region'),
+            model_name="municipality",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="municipalities",
+                to="registry.region",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalPerson',
+            name="HistoricalPerson",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('last_name', models.CharField(max_length=100, verbose_name='фамилия')),
-                ('first_name', models.CharField(max_length=100, verbose_name='имя')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='отчество')),
-                ('birth_date', models.DateField(verbose_name='дата рождения')),
-                ('sex', models.CharField(choices=[('M', 'мужской'), ('F', 'женский')], max_length=1, verbose_name='пол')),
-                ('snils', models.CharField(db_index=True, help_text='000-000-000 00', max_length=14, validators=[nms.registry.models._validate_snils], verbose_name='СНИЛС')),
-                ('education_level', models.CharField(choices=[('higher', 'высшее'), ('postgraduate', 'высшее (подготовка кадров высшей квалификации)'), ('vocational', 'среднее профессиональное'), ('general', 'среднее общее')], max_length=20, verbose_name='уровень образования')),
-                ('has_pedagogical_education', models.BooleanField(default=True, verbose_name='педагогическое образование')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='электронная почта')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=400)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.region')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="фамилия")),
+                ("first_name", models.CharField(max_length=100, verbose_name="имя")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="отчество"),
+                ),
+                ("birth_date", models.DateField(verbose_name="дата рождения")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "мужской"), ("F", "женский")],
+                        max_length=1,
+                        verbose_name="пол",
+                    ),
+                ),
+                (
+                    "snils",
+                    models.CharField(
+                        db_index=True,
+                        help_text="000-000-000 00",
+                        max_length=14,
+                        validators=[nms.registry.models._validate_snils],
+                        verbose_name="СНИЛС",
+                    ),
+                ),
+                (
+                    "education_level",
+                    models.CharField(
+                        choices=[
+                            ("higher", "высшее"),
+                            ("postgraduate", "высшее (подготовка кадров высшей квалификации)"),
+                            ("vocational", "среднее профессиональное"),
+                            ("general", "среднее общее"),
+                        ],
+                        max_length=20,
+                        verbose_name="уровень образования",
+                    ),
+                ),
+                (
+                    "has_pedagogical_education",
+                    models.BooleanField(default=True, verbose_name="педагогическое образование"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="электронная почта"),
+                ),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=400)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical работник',
-                'verbose_name_plural': 'historical работники',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical работник",
+                "verbose_name_plural": "historical работники",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=500, verbose_name='полное наименование')),
-                ('short_name', models.CharField(max_length=200, verbose_name='краткое наименование')),
-                ('inn', models.CharField(db_index=True, max_length=10, validators=[nms.registry.models._validate_inn], verbose_name='ИНН')),
-                ('kind', models.CharField(choices=[('general', 'общеобразовательная'), ('preschool', 'дошкольная'), ('additional', 'дополнительного образования'), ('vocational', 'профессиональная'), ('higher', 'высшего образования'), ('institute', 'ДПО/институт развития образования'), ('methodical', 'муниципальная методическая служба'), ('authority', 'орган управления образованием')], max_length=20, verbose_name='тип')),
-                ('is_low_results', models.BooleanField(default=False, verbose_name='ШНОР (школа с низкими результатами)')),
-                ('is_unfavourable', models.BooleanField(default=False, verbose_name='школа в неблагоприятных социальных условиях')),
-                ('search_text', models.CharField(db_index=True, editable=False, max_length=800)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.municipality', verbose_name='муниципалитет')),
-                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.region')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=500, verbose_name="полное наименование")),
+                (
+                    "short_name",
+                    models.CharField(max_length=200, verbose_name="краткое наименование"),
+                ),
+                (
+                    "inn",
+                    models.CharField(
+                        db_index=True,
+                        max_length=10,
+                        validators=[nms.registry.models._validate_inn],
+                        verbose_name="ИНН",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "общеобразовательная"),
+                            ("preschool", "дошкольная"),
+                            ("additional", "дополнительного образования"),
+                            ("vocational", "профессиональная"),
+                            ("higher", "высшего образования"),
+                            ("institute", "ДПО/институт развития образования"),
+                            ("methodical", "муниципальная методическая служба"),
+                            ("authority", "орган управления образованием"),
+                        ],
+                        max_length=20,
+                        verbose_name="тип",
+                    ),
+                ),
+                (
+                    "is_low_results",
+                    models.BooleanField(
+                        default=False, verbose_name="ШНОР (школа с низкими результатами)"
+                    ),
+                ),
+                (
+                    "is_unfavourable",
+                    models.BooleanField(
+                        default=False, verbose_name="школа в неблагоприятных социальных условиях"
+                    ),
+                ),
+                ("search_text", models.CharField(db_index=True, editable=False, max_length=800)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.municipality",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical организация',
-                'verbose_name_plural': 'historical организации',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical организация",
+                "verbose_name_plural": "historical организации",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Employment',
+            name="Employment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('manager_kind', models.CharField(blank=True, choices=[('head', 'руководитель'), ('deputy', 'заместитель руководителя'), ('unit_head', 'руководитель структурного подразделения')], max_length=20, verbose_name='руководящая должность')),
-                ('teaching_load', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='учебная нагрузка, ч/нед')),
-                ('is_part_time', models.BooleanField(default=False, verbose_name='совместитель')),
-                ('category', models.CharField(choices=[('none', 'без категории'), ('conformity', 'соответствие занимаемой должности'), ('first', 'первая'), ('highest', 'высшая')], default='none', max_length=20, verbose_name='квалификационная категория')),
-                ('category_date', models.DateField(blank=True, null=True, verbose_name='дата присвоения категории')),
-                ('experience_years', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='педагогический стаж, лет')),
-                ('experience_as_of', models.DateField(verbose_name='стаж указан на дату')),
-                ('experience_start', models.DateField(db_index=True, editable=False, help_text='Выводится из стажа и даты, на которую он указан; нужен для отбора в SQL.', verbose_name='стаж исчисляется с')),
-                ('hire_date', models.DateField(blank=True, null=True, verbose_name='дата приема на работу')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='registry.organization', verbose_name='организация')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='employments', to='registry.person')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='registry.position', verbose_name='должность')),
-                ('subjects', models.ManyToManyField(blank=True, related_name='employments', to='registry.subject', verbose_name='предметы')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "manager_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("head", "руководитель"),
+                            ("deputy", "заместитель руководителя"),
+                            ("unit_head", "руководитель структурного подразделения"),
+                        ],
+                        max_length=20,
+                        verbose_name="руководящая должность",
+                    ),
+                ),
+                (
+                    "teaching_load",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="учебная нагрузка, ч/нед",
+                    ),
+                ),
+                ("is_part_time", models.BooleanField(default=False, verbose_name="совместитель")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("none", "без категории"),
+                            ("conformity", "соответствие занимаемой должности"),
+                            ("first", "первая"),
+                            ("highest", "высшая"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="квалификационная категория",
+                    ),
+                ),
+                (
+                    "category_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="дата присвоения категории"
+                    ),
+                ),
+                (
+                    "experience_years",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=4, verbose_name="педагогический стаж, лет"
+                    ),
+                ),
+                ("experience_as_of", models.DateField(verbose_name="стаж указан на дату")),
+                (
+                    "experience_start",
+                    models.DateField(
+                        db_index=True,
+                        editable=False,
+                        help_text="Выводится из стажа и даты, на которую он указан; нужен для отбора в SQL.",
+                        verbose_name="стаж исчисляется с",
+                    ),
+                ),
+                (
+                    "hire_date",
+                    models.DateField(blank=True, null=True, verbose_name="дата приема на работу"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="registry.organization",
+                        verbose_name="организация",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="employments",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="registry.position",
+                        verbose_name="должность",
+                    ),
+                ),
+                (
+                    "subjects",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="employments",
+                        to="registry.subject",
+                        verbose_name="предметы",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'место работы',
-                'verbose_name_plural': 'места работы',
-                'ordering': ['is_part_time', 'id'],
+                "verbose_name": "место работы",
+                "verbose_name_plural": "места работы",
+                "ordering": ["is_part_time", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['birth_date'], name='registry_pe_birth_d_704f7a_idx'),
+            model_name="person",
+            index=models.Index(fields=["birth_date"], name="registry_pe_birth_d_704f7a_idx"),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['municipality', 'kind'], name='registry_or_municip_2a48a7_idx'),
+            model_name="organization",
+            index=models.Index(
+                fields=["municipality", "kind"], name="registry_or_municip_2a48a7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='municipality',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='municipality_unique_name'),
+            model_name="municipality",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="municipality_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='employment',
-            index=models.Index(fields=['organization', 'manager_kind'], name='registry_em_organiz_825813_idx'),
+            model_name="employment",
+            index=models.Index(
+                fields=["organization", "manager_kind"], name="registry_em_organiz_825813_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='employment',
-            index=models.Index(fields=['category'], name='registry_em_categor_d9f306_idx'),
+            model_name="employment",
+            index=models.Index(fields=["category"], name="registry_em_categor_d9f306_idx"),
         ),
         migrations.AddIndex(
-            model_name='employment',
-            index=models.Index(fields=['position'], name='registry_em_positio_7d2c8f_idx'),
+            model_name="employment",
+            index=models.Index(fields=["position"], name="registry_em_positio_7d2c8f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='employment',
-            constraint=models.UniqueConstraint(fields=('person', 'organization'), name='employment_unique_person_organization'),
+            model_name="employment",
+            constraint=models.UniqueConstraint(
+                fields=("person", "organization"), name="employment_unique_person_organization"
+            ),
         ),
     ]

@@ -1,0 +1,45 @@
+# НМС — the two commands a newcomer needs: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test test-sqlite test-postgres lint format bench install
+
+$(BIN)/nms: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/nms
+
+install: $(BIN)/nms
+
+run: install
+	$(BIN)/nms migrate --noinput
+	$(BIN)/nms demo-bootstrap
+	$(BIN)/nms runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install
+	@echo "== Tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== Tests on PostgreSQL ($(PG_URL)) =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL at $(PG_URL) does not answer: tests on PostgreSQL skipped =="; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done

@@ -1,0 +1,219 @@
+"""Registry pages: scope, search, filters, forms, history, exports, query counts."""
+
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from nms.accounts.models import Role
+from nms.registry.models import Person
+from tests.factories import EmploymentFactory, OrganizationFactory, PersonFactory, position
+
+
+@pytest.fixture
+def municipal(make_user, two_municipalities, client):
+    user = make_user(Role.MUNICIPAL, municipality=two_municipalities["a"]["municipality"])
+    client.force_login(user)
+    return user
+
+
+def test_login_page_is_russian(client, db):
+    response = client.get(reverse("login"))
+    assert "Вход в НМС" in response.content.decode()
+
+
+def test_pages_require_login(client, db):
+    response = client.get(reverse("person-list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_home_counts_only_scope(client, municipal):
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="count-people">2<' in page
+    assert 'id="count-organizations">1<' in page
+
+
+def test_person_of_other_municipality_is_404_and_absent(client, municipal, two_municipalities):
+    outsider = two_municipalities["b"]["teacher"]
+    for name in ("person-detail", "person-edit", "person-history"):
+        assert client.get(reverse(name, args=[outsider.pk])).status_code == 404
+    school_b = two_municipalities["b"]["school"]
+    assert client.get(reverse("organization-detail", args=[school_b.pk])).status_code == 404
+    listing = client.get(reverse("person-list")).content.decode()
+    assert outsider.last_name not in listing
+    assert two_municipalities["a"]["teacher"].last_name in listing
+    search = client.get(reverse("person-list"), {"q": outsider.last_name}).content.decode()
+    assert "Найдено: 0" in search
+
+
+def test_export_holds_only_scope(client, municipal, two_municipalities):
+    response = client.get(reverse("person-list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    snils = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert snils == {
+        two_municipalities["a"]["teacher"].snils,
+        two_municipalities["a"]["director"].snils,
+    }
+    response = client.get(reverse("organization-list"), {"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        two_municipalities["a"]["school"].inn
+    ]
+
+
+def test_search_ignores_yo_and_case(client, make_user, region):
+    school = OrganizationFactory()
+    EmploymentFactory(
+        person=PersonFactory(last_name="Алёшина", first_name="Дарья"), organization=school
+    )
+    EmploymentFactory(person=PersonFactory(last_name="Петрова"), organization=school)
+    client.force_login(make_user(Role.CNPPM))
+    page = client.get(reverse("person-list"), {"q": "АЛЕШИНА дар"}).content.decode()
+    assert "Алёшина" in page and "Петрова" not in page
+    page = client.get(reverse("person-list"), {"q": "алёш"}).content.decode()
+    assert "Алёшина" in page
+
+
+def test_search_by_snils_with_or_without_separators(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.CNPPM))
+    teacher = two_municipalities["a"]["teacher"]
+    for query in (teacher.snils, teacher.snils.replace("-", "").replace(" ", "")):
+        page = client.get(reverse("person-list"), {"q": query}).content.decode()
+        assert "Найдено: 1" in page and teacher.last_name in page
+
+
+def test_filters_manager_and_young(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.CNPPM))
+    page = client.get(reverse("person-list"), {"manager": "true"}).content.decode()
+    assert "Найдено: 2" in page
+    assert two_municipalities["a"]["director"].last_name in page
+
+
+def _list_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_run_fixed_number_of_queries(client, make_user, region):
+    client.force_login(make_user(Role.CNPPM))
+    school = OrganizationFactory()
+    EmploymentFactory(organization=school)
+    counts = [
+        (
+            _list_queries(client, reverse("person-list")),
+            _list_queries(client, reverse("organization-list")),
+        )
+    ]
+    for _ in range(20):
+        EmploymentFactory(organization=OrganizationFactory(municipality=school.municipality))
+    counts.append(
+        (
+            _list_queries(client, reverse("person-list")),
+            _list_queries(client, reverse("organization-list")),
+        )
+    )
+    assert counts[0] == counts[1]
+
+
+def test_create_person_with_employment_and_russian_errors(client, make_user, two_municipalities):
+    school = two_municipalities["a"]["school"]
+    user = make_user(Role.SCHOOL, organization=school)
+    client.force_login(user)
+    data = {
+        "person-last_name": "Ерёмина",
+        "person-first_name": "Анна",
+        "person-middle_name": "Павловна",
+        "person-birth_date": "31.02.1990",
+        "person-sex": "F",
+        "person-snils": "112-233-445 00",
+        "person-education_level": "higher",
+        "person-has_pedagogical_education": "on",
+        "job-organization": school.pk,
+        "job-position": position().pk,
+        "job-category": "first",
+        "job-experience_years": "2",
+        "job-experience_as_of": "01.09.2025",
+    }
+    response = client.post(reverse("person-create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "неверное контрольное число СНИЛС".capitalize() in page
+    assert "Введите правильную дату" in page
+    assert not Person.objects.filter(last_name="Ерёмина").exists()
+
+    data["person-birth_date"] = "14.03.1998"
+    data["person-snils"] = "112-233-445 95"
+    response = client.post(reverse("person-create"), data)
+    assert response.status_code == 302, response.content.decode()
+    person = Person.objects.get(last_name="Ерёмина")
+    assert person.employments.get().organization == school
+    card = client.get(reverse("person-detail", args=[person.pk])).content.decode()
+    assert "14.03.1998" in card
+
+
+def test_school_cannot_attach_person_to_other_school(client, make_user, two_municipalities):
+    user = make_user(Role.SCHOOL, organization=two_municipalities["a"]["school"])
+    client.force_login(user)
+    teacher = two_municipalities["a"]["teacher"]
+    response = client.post(
+        reverse("employment-create", args=[teacher.pk]),
+        {
+            "organization": two_municipalities["b"]["school"].pk,
+            "position": teacher.employments.get().position_id,
+            "category": "none",
+            "experience_years": "1",
+            "experience_as_of": "01.09.2025",
+        },
+    )
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert teacher.employments.count() == 1
+
+
+def test_edit_is_recorded_in_history(client, make_user, two_municipalities):
+    user = make_user(Role.CNPPM, first_name="Ольга", last_name="Смирнова")
+    client.force_login(user)
+    teacher = two_municipalities["a"]["teacher"]
+    data = {
+        "last_name": teacher.last_name,
+        "first_name": "Павел",
+        "middle_name": teacher.middle_name,
+        "birth_date": "17.05.1980",
+        "sex": "M",
+        "snils": teacher.snils,
+        "education_level": "higher",
+        "has_pedagogical_education": "on",
+        "email": "pavel@example.ru",
+    }
+    assert client.post(reverse("person-edit", args=[teacher.pk]), data).status_code == 302
+    page = client.get(reverse("person-history", args=[teacher.pk])).content.decode()
+    assert "Ольга Смирнова" in page
+    assert "Пётр → Павел" in page
+
+
+def test_ministry_cannot_edit(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.MINISTRY))
+    teacher = two_municipalities["a"]["teacher"]
+    assert client.get(reverse("person-detail", args=[teacher.pk])).status_code == 200
+    assert client.get(reverse("person-edit", args=[teacher.pk])).status_code == 404
+    assert client.get(reverse("person-create")).status_code == 404
+
+
+def test_organization_card_shows_management_team(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.CNPPM))
+    school = two_municipalities["a"]["school"]
+    page = client.get(reverse("organization-detail", args=[school.pk])).content.decode()
+    team = page.split('id="management-team"')[1].split("</table>")[0]
+    assert two_municipalities["a"]["director"].last_name in team
+    assert two_municipalities["a"]["teacher"].last_name not in team
+
+
+def test_dates_shown_as_dd_mm_yyyy(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.CNPPM))
+    page = client.get(reverse("person-list")).content.decode()
+    assert "17.05.1980" in page

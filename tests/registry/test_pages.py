@@ -142,7 +142,7 @@ def test_create_person_with_employment_and_russian_errors(client, make_user, two
     response = client.post(reverse("person-create"), data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "неверное контрольное число СНИЛС".capitalize() in page
+    assert "Неверное контрольное число СНИЛС" in page
     assert "Введите правильную дату" in page
     assert not Person.objects.filter(last_name="Ерёмина").exists()
 

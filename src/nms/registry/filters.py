@@ -31,12 +31,21 @@ def _organizations(request):
     return scope_of(request.user).organizations().only("id", "short_name")
 
 
-class YesNoFilter(df.TypedChoiceFilter):
+class YesNoFilter(df.ChoiceFilter):
+    """A да/нет/все select whose value reaches the query (or the method) as a bool."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", YES_NO)
-        kwargs.setdefault("coerce", lambda v: v == "true")
         kwargs.setdefault("empty_label", "все")
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        value = value == "true"
+        if self.method is not None:
+            return self.method(qs, self.field_name, value)
+        return self.get_method(qs)(**{self.field_name: value})
 
 
 class PersonFilterSet(df.FilterSet):

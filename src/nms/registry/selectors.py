@@ -172,7 +172,8 @@ def organizations_for_list(user) -> QuerySet[Organization]:
     return (
         organizations_visible(user)
         .select_related("municipality")
-        .annotate(staff_count=Count("employments", distinct=False))
+        .annotate(staff_count=Count("employments"))
+        .order_by("short_name", "id")  # GROUP BY drops Meta.ordering
     )
 
 

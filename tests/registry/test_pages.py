@@ -217,3 +217,17 @@ def test_dates_shown_as_dd_mm_yyyy(client, make_user, two_municipalities):
     client.force_login(make_user(Role.CNPPM))
     page = client.get(reverse("person-list")).content.decode()
     assert "17.05.1980" in page
+
+
+def test_yes_no_filters_both_ways(client, make_user, two_municipalities):
+    client.force_login(make_user(Role.CNPPM))
+    assert "Найдено: 2" in client.get(reverse("person-list"), {"manager": "false"}).content.decode()
+    assert "Найдено: 4" in client.get(reverse("person-list"), {"young": "false"}).content.decode()
+    assert "Найдено: 0" in client.get(reverse("person-list"), {"young": "true"}).content.decode()
+
+
+def test_teacher_sees_only_own_staff_count(client, make_user, two_municipalities):
+    teacher = two_municipalities["a"]["teacher"]
+    client.force_login(make_user(Role.TEACHER, person=teacher))
+    page = client.get(reverse("organization-list")).content.decode()
+    assert "<td>1</td>" in page

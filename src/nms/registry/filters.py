@@ -1,6 +1,9 @@
 """Filter sets shared by the list pages and the API lists."""
 
 import django_filters as df
+from django_filters.fields import ChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from nms.accounts.scope import scope_of
 from nms.registry import selectors
@@ -31,39 +34,56 @@ def _organizations(request):
     return scope_of(request.user).organizations().only("id", "short_name")
 
 
+class YesNoField(ChoiceField):
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value in (None, "") else value == "true"
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
 class YesNoFilter(df.ChoiceFilter):
-    """A да/нет/все select whose value reaches the query (or the method) as a bool."""
+    """A да/нет/все select whose value reaches the query (or the method) as a bool.
+
+    The field cleans the value, so a `method` gets the bool too (django-filter replaces
+    `filter` by the method, so overriding `filter` would not be enough).
+    """
+
+    field_class = YesNoField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", YES_NO)
         kwargs.setdefault("empty_label", "все")
         super().__init__(*args, **kwargs)
 
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        value = value == "true"
-        if self.method is not None:
-            return self.method(qs, self.field_name, value)
-        return self.get_method(qs)(**{self.field_name: value})
+
+# The people filters below go through a method, so the API schema is told the id's type.
+ById = extend_schema_field(OpenApiTypes.INT)
 
 
 class PersonFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_query")
-    municipality = df.ModelChoiceFilter(
-        label="Муниципалитет", queryset=_municipalities, method="filter_employment"
+    municipality = ById(
+        df.ModelChoiceFilter(
+            label="Муниципалитет", queryset=_municipalities, method="filter_employment"
+        )
     )
-    organization = df.ModelChoiceFilter(
-        label="Организация", queryset=_organizations, method="filter_employment"
+    organization = ById(
+        df.ModelChoiceFilter(
+            label="Организация", queryset=_organizations, method="filter_employment"
+        )
     )
     kind = df.ChoiceFilter(
         label="Тип организации", choices=OrganizationKind.choices, method="filter_employment"
     )
-    position = df.ModelChoiceFilter(
-        label="Должность", queryset=Position.objects.all(), method="filter_employment"
+    position = ById(
+        df.ModelChoiceFilter(
+            label="Должность", queryset=Position.objects.all(), method="filter_employment"
+        )
     )
-    subject = df.ModelChoiceFilter(
-        label="Предмет", queryset=Subject.objects.all(), method="filter_employment"
+    subject = ById(
+        df.ModelChoiceFilter(
+            label="Предмет", queryset=Subject.objects.all(), method="filter_employment"
+        )
     )
     category = df.ChoiceFilter(
         label="Категория", choices=Category.choices, method="filter_employment"

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.text import search_tokens
 from nms.registry.models import (
@@ -169,10 +170,15 @@ def organizations_visible(user) -> QuerySet[Organization]:
 
 
 def organizations_for_list(user) -> QuerySet[Organization]:
+    scope = scope_of(user)
+    staff = Q()
+    if scope.role in (Role.METHODIST, Role.TEACHER, Role.EXPERT):
+        # These roles see organizations through particular people: count only those.
+        staff = Q(employments__person__in=scope.people())
     return (
-        organizations_visible(user)
+        scope.organizations()
         .select_related("municipality")
-        .annotate(staff_count=Count("employments"))
+        .annotate(staff_count=Count("employments", filter=staff))
         .order_by("short_name", "id")  # GROUP BY drops Meta.ordering
     )
 

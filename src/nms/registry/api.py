@@ -1,0 +1,460 @@
+"""The registry's REST API: thin serializers and viewsets.
+
+Reads start from the user's scope (selectors), writes go through `nms.registry.services`; the only
+work done here is turning JSON into the services' arguments and their errors into HTTP answers.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from nms.accounts.scope import scope_of
+from nms.registry import selectors, services
+from nms.registry.filters import EmploymentFilterSet, OrganizationFilterSet, PersonFilterSet
+from nms.registry.models import (
+    Category,
+    EducationLevel,
+    Employment,
+    ManagerKind,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Person,
+    Position,
+    Sex,
+    Subject,
+)
+
+EXPERIENCE = {"max_digits": 4, "decimal_places": 1, "read_only": True}
+
+
+# -- errors of the services as HTTP answers ---------------------------------------------------
+def _error_detail(exc: DjangoValidationError, nested: str | None, nested_fields: Iterable[str]):
+    detail = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    if nested:
+        inner = {key: detail.pop(key) for key in list(detail) if key in nested_fields}
+        if inner:
+            detail[nested] = inner
+    return detail
+
+
+@contextmanager
+def service_errors(nested: str | None = None, nested_fields: Iterable[str] = ()):
+    """Django's ValidationError from a service becomes a 400 with the same Russian messages.
+
+    PermissionDenied (403) and Http404 (404) are answered by DRF itself. With `nested`, errors of
+    `nested_fields` are put under that key (the nested object of the request).
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(_error_detail(exc, nested, nested_fields)) from exc
+
+
+class CanEditRegistry(permissions.BasePermission):
+    """Writes only for roles that may change the registry at all (the scope decides); whether
+    the given object may be changed is decided by the service."""
+
+    message = services.NO_RIGHTS
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return scope_of(request.user).can_edit_registry
+
+
+class CanEditOrganizations(CanEditRegistry):
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return scope_of(request.user).can_edit_organizations
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference that resolves only among the objects the user may see, so an id outside the
+    scope reads the same as an id that does not exist."""
+
+    def __init__(self, scoped_queryset, **kwargs):
+        self.scoped_queryset = scoped_queryset
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scoped_queryset(scope_of(request.user))
+
+
+# -- dictionaries ------------------------------------------------------------------------------
+class MunicipalitySerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "oktmo", "region", "region_name"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "name", "is_pedagogical"]
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "name"]
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+CHOICES = {
+    "organization_kinds": OrganizationKind,
+    "categories": Category,
+    "manager_kinds": ManagerKind,
+    "education_levels": EducationLevel,
+    "sexes": Sex,
+}
+
+ChoicesSerializer = inline_serializer(
+    "Choices", {name: ChoiceSerializer(many=True) for name in CHOICES}
+)
+
+
+# -- organizations -----------------------------------------------------------------------------
+class OrganizationSerializer(serializers.ModelSerializer):
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    staff_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "short_name",
+            "full_name",
+            "inn",
+            "kind",
+            "municipality",
+            "municipality_name",
+            "is_low_results",
+            "is_unfavourable",
+            "staff_count",
+        ]
+
+
+class OrganizationWriteSerializer(serializers.ModelSerializer):
+    municipality = ScopedPrimaryKeyField(
+        lambda scope: scope.municipalities(),
+        queryset=Municipality.objects.all(),
+        label="Муниципалитет",
+    )
+
+    class Meta:
+        model = Organization
+        fields = list(services.ORGANIZATION_FIELDS)
+        # The service checks the identifiers and uniqueness, with its own messages.
+        extra_kwargs = {"inn": {"validators": []}}
+        validators = []
+
+
+# -- employments -------------------------------------------------------------------------------
+class EmploymentRowSerializer(serializers.ModelSerializer):
+    """An employment inside a person's row: built from the prefetched data only."""
+
+    organization_short_name = serializers.CharField(
+        source="organization.short_name", read_only=True
+    )
+    municipality = serializers.IntegerField(source="organization.municipality_id", read_only=True)
+    position_name = serializers.CharField(source="position.name", read_only=True)
+    subjects = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    experience_today = serializers.DecimalField(source="experience_on", **EXPERIENCE)
+
+    class Meta:
+        model = Employment
+        fields = [
+            "id",
+            "organization",
+            "organization_short_name",
+            "municipality",
+            "position",
+            "position_name",
+            "manager_kind",
+            "subjects",
+            "category",
+            "is_part_time",
+            "teaching_load",
+            "experience_today",
+        ]
+        read_only_fields = fields
+
+
+class EmploymentSerializer(EmploymentRowSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    subject_ids = serializers.PrimaryKeyRelatedField(source="subjects", many=True, read_only=True)
+
+    class Meta(EmploymentRowSerializer.Meta):
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            *EmploymentRowSerializer.Meta.fields[1:],
+            "subject_ids",
+            "category_date",
+            "experience_years",
+            "experience_as_of",
+            "hire_date",
+        ]
+        read_only_fields = fields
+
+
+class EmploymentFieldsSerializer(serializers.ModelSerializer):
+    """What a service takes for an employment (without the person)."""
+
+    organization = ScopedPrimaryKeyField(
+        lambda scope: scope.organizations(),
+        queryset=Organization.objects.all(),
+        label="Организация",
+    )
+    subjects = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Subject.objects.all(), required=False, label="Предметы"
+    )
+
+    class Meta:
+        model = Employment
+        fields = [*services.EMPLOYMENT_FIELDS, "subjects"]
+        validators = []
+
+
+class EmploymentCreateSerializer(EmploymentFieldsSerializer):
+    person = ScopedPrimaryKeyField(
+        lambda scope: scope.people(), queryset=Person.objects.all(), label="Работник"
+    )
+
+    class Meta(EmploymentFieldsSerializer.Meta):
+        fields = ["person", *EmploymentFieldsSerializer.Meta.fields]
+
+
+# -- people ------------------------------------------------------------------------------------
+class PersonSerializer(serializers.ModelSerializer):
+    """A person's row; the derived values are computed from the prefetched employments."""
+
+    full_name = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True)
+    experience_years = serializers.DecimalField(allow_null=True, **EXPERIENCE)
+    is_young_teacher = serializers.BooleanField(read_only=True)
+    is_manager = serializers.BooleanField(read_only=True)
+    employments = EmploymentRowSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "full_name",
+            *services.PERSON_FIELDS,
+            "age",
+            "experience_years",
+            "is_young_teacher",
+            "is_manager",
+            "employments",
+        ]
+        read_only_fields = fields
+
+
+class PersonWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = list(services.PERSON_FIELDS)
+        # The service normalizes and checks СНИЛС and its uniqueness, with its own messages.
+        extra_kwargs = {"snils": {"validators": []}}
+        validators = []
+
+
+class PersonCreateSerializer(PersonWriteSerializer):
+    employment = EmploymentFieldsSerializer(
+        required=False, label="Место работы", help_text="Первое место работы нового работника."
+    )
+
+    class Meta(PersonWriteSerializer.Meta):
+        fields = [*PersonWriteSerializer.Meta.fields, "employment"]
+
+
+# -- viewsets ----------------------------------------------------------------------------------
+class ServiceWritesMixin:
+    """create/update through a service; the answer is the object re-read through the scope."""
+
+    read_serializer_class: type[serializers.Serializer]
+    write_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class or self.write_serializer_class
+        if self.action in ("update", "partial_update"):
+            return self.write_serializer_class
+        return self.read_serializer_class
+
+    def _answer(self, instance, status_code=status.HTTP_200_OK):
+        instance = self.get_queryset().get(pk=instance.pk)
+        return Response(self.read_serializer_class(instance).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_create(serializer.validated_data)
+        return self._answer(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_update(instance, serializer.validated_data)
+        return self._answer(instance)
+
+
+def _write_docs(read, write, create=None):
+    docs = {
+        "create": extend_schema(request=create or write, responses={201: read}),
+        "update": extend_schema(request=write, responses=read),
+        "partial_update": extend_schema(request=write, responses=read),
+    }
+    return extend_schema_view(**docs)
+
+
+@_write_docs(PersonSerializer, PersonWriteSerializer, PersonCreateSerializer)
+class PersonViewSet(
+    ServiceWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Работники в области доступа пользователя, с местами работы."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditRegistry]
+    filterset_class = PersonFilterSet
+    read_serializer_class = PersonSerializer
+    write_serializer_class = PersonWriteSerializer
+    create_serializer_class = PersonCreateSerializer
+
+    def get_queryset(self):
+        return selectors.people_for_list(self.request.user)
+
+    def perform_service_create(self, data):
+        employment = data.pop("employment", None)
+        fields = [*services.EMPLOYMENT_FIELDS, "subjects"]
+        with service_errors(nested="employment", nested_fields=fields):
+            return services.person_create(self.request.user, data, employment)
+
+    def perform_service_update(self, instance, data):
+        with service_errors():
+            return services.person_update(self.request.user, instance, data)
+
+
+@_write_docs(OrganizationSerializer, OrganizationWriteSerializer)
+class OrganizationViewSet(
+    ServiceWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Организации в области доступа пользователя."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditOrganizations]
+    filterset_class = OrganizationFilterSet
+    read_serializer_class = OrganizationSerializer
+    write_serializer_class = OrganizationWriteSerializer
+
+    def get_queryset(self):
+        return selectors.organizations_for_list(self.request.user)
+
+    def perform_service_create(self, data):
+        with service_errors():
+            return services.organization_create(self.request.user, data)
+
+    def perform_service_update(self, instance, data):
+        with service_errors():
+            return services.organization_update(self.request.user, instance, data)
+
+
+@_write_docs(EmploymentSerializer, EmploymentFieldsSerializer, EmploymentCreateSerializer)
+class EmploymentViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+    """Места работы работников, видимых пользователю."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditRegistry]
+    filterset_class = EmploymentFilterSet
+    read_serializer_class = EmploymentSerializer
+    write_serializer_class = EmploymentFieldsSerializer
+    create_serializer_class = EmploymentCreateSerializer
+
+    def get_queryset(self):
+        return (
+            scope_of(self.request.user)
+            .employments()
+            .select_related("person", "organization", "position")
+            .prefetch_related("subjects")
+            .order_by("person__last_name", "person__first_name", "person__middle_name", "pk")
+        )
+
+    def perform_service_create(self, data):
+        person = data.pop("person")
+        with service_errors():
+            return services.employment_create(self.request.user, person, data)
+
+    def perform_service_update(self, instance, data):
+        with service_errors():
+            return services.employment_update(self.request.user, instance, data)
+
+    def perform_destroy(self, instance):
+        with service_errors():
+            services.employment_delete(self.request.user, instance)
+
+
+class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Муниципальные образования в области доступа пользователя."""
+
+    serializer_class = MunicipalitySerializer
+
+    def get_queryset(self):
+        return selectors.municipalities_visible(self.request.user).select_related("region")
+
+
+class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Справочник должностей."""
+
+    serializer_class = PositionSerializer
+    queryset = Position.objects.all()
+
+
+class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Справочник предметов."""
+
+    serializer_class = SubjectSerializer
+    queryset = Subject.objects.all()
+
+
+class ChoicesViewSet(viewsets.ViewSet):
+    """Значения перечислений реестра (значение и подпись)."""
+
+    @extend_schema(responses=ChoicesSerializer)
+    def list(self, request):
+        return Response(
+            {
+                name: [{"value": value, "label": label} for value, label in choices.choices]
+                for name, choices in CHOICES.items()
+            }
+        )

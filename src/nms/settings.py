@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "nms.common",
     "nms.accounts",
     "nms.registry",
+    "nms.diagnostics",
     "nms.demo",
 ]
 
@@ -153,7 +154,9 @@ FORMAT_MODULE_PATH = ["nms.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves app static files from finders, warns without it
+STATIC_ROOT.mkdir(
+    exist_ok=True
+)  # whitenoise serves app static files from finders, warns without it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

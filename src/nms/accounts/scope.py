@@ -144,6 +144,20 @@ class Scope:
     def can_edit_organizations(self) -> bool:
         return self.is_all or self.role in (Role.CNPPM, Role.MUNICIPAL)
 
+    @property
+    def can_manage_diagnostics(self) -> bool:
+        """Runs procedures: regional ones (ЦНППМ) or its municipality's (municipal service)."""
+        return self.is_all or self.role in (Role.CNPPM, Role.MUNICIPAL)
+
+    @property
+    def can_see_item_bank(self) -> bool:
+        """The bank holds answer keys: only its authors and reviewers see it."""
+        return self.is_all or self.role in (Role.CNPPM, Role.EXPERT)
+
+    @property
+    def can_edit_item_bank(self) -> bool:
+        return self.is_all or self.role == Role.CNPPM
+
     def editable_organizations(self) -> QuerySet[Organization]:
         """Organizations whose staff the user may add or change."""
         if not self.can_edit_registry:

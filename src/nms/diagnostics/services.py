@@ -1,0 +1,281 @@
+"""Writes of the diagnostics: procedures, groups, attempts, results. Checked against the scope."""
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
+from nms.diagnostics import scoring
+from nms.diagnostics.models import (
+    Answer,
+    AreaScore,
+    Attempt,
+    AttemptStatus,
+    BlueprintRow,
+    Group,
+    Level,
+    Membership,
+    Procedure,
+    Result,
+    ResultSource,
+    Variant,
+)
+from nms.registry.selectors import filter_people
+
+NO_RIGHTS = "У вас нет прав на проведение диагностики."
+# A request sent right at the deadline still counts (network delay), nothing later.
+DEADLINE_GRACE = timedelta(seconds=30)
+GROUP_CRITERIA = ("municipality", "organization", "subject", "position", "young", "manager")
+
+
+def _percent(value: Fraction | Decimal) -> Decimal:
+    return (
+        Decimal(value.numerator * 100) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else value * 100
+    )
+
+
+def _round(value: Decimal, places="0.01") -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+# -- procedures and groups -------------------------------------------------------------------
+def _check_manage(user, procedure: Procedure | None = None, *, level=None, municipality=None):
+    scope = scope_of(user)
+    if not scope.can_manage_diagnostics:
+        raise PermissionDenied(NO_RIGHTS)
+    if scope.role == Role.MUNICIPAL:
+        level = procedure.level if procedure else level
+        municipality_id = (
+            procedure.municipality_id if procedure else getattr(municipality, "pk", None)
+        )
+        if level != Level.MUNICIPAL or municipality_id != scope.user.municipality_id:
+            raise PermissionDenied(
+                "Муниципальная служба проводит только муниципальную диагностику."
+            )
+
+
+@transaction.atomic
+def procedure_create(user, data: dict, blueprint: list[dict]) -> Procedure:
+    """A procedure with its blueprint rows: [{"area": area, "easy": n, "medium": n, "hard": n}]."""
+    scope = scope_of(user)
+    if scope.role == Role.MUNICIPAL:
+        data = {**data, "level": Level.MUNICIPAL, "municipality": scope.user.municipality}
+    _check_manage(user, level=data.get("level"), municipality=data.get("municipality"))
+    region = scope.default_region()
+    if region is None:
+        raise ValidationError("Не определён регион.")
+    procedure = Procedure(region=region, created_by=user, **data)
+    if procedure.starts_on and procedure.ends_on and procedure.ends_on < procedure.starts_on:
+        raise ValidationError({"ends_on": "Окончание не может быть раньше начала."})
+    procedure.full_clean()
+    procedure.save()
+    _save_blueprint(procedure, blueprint)
+    return procedure
+
+
+def _save_blueprint(procedure: Procedure, blueprint: list[dict]) -> None:
+    rows = [r for r in blueprint if r.get("easy", 0) + r.get("medium", 0) + r.get("hard", 0)]
+    if not rows and not procedure.is_external:
+        raise ValidationError(
+            "Спецификация пуста: укажите число заданий хотя бы для одной области."
+        )
+    procedure.blueprint.all().delete()
+    BlueprintRow.objects.bulk_create(BlueprintRow(procedure=procedure, **row) for row in rows)
+
+
+@transaction.atomic
+def blueprint_update(user, procedure: Procedure, blueprint: list[dict]) -> None:
+    _check_manage(user, procedure)
+    if Attempt.objects.filter(procedure=procedure).exists():
+        raise ValidationError("Спецификацию нельзя менять: тестирование уже начато.")
+    _save_blueprint(procedure, blueprint)
+
+
+def group_candidates(user, criteria: dict):
+    """The people a group with these criteria would take, within the user's scope."""
+    people = scope_of(user).people()
+    return filter_people(people, **{k: v for k, v in criteria.items() if k in GROUP_CRITERIA})
+
+
+@transaction.atomic
+def group_create(user, procedure: Procedure, name: str, criteria: dict, subject=None) -> Group:
+    """A target group: everyone in scope matching the criteria and in no other group yet."""
+    _check_manage(user, procedure)
+    if Attempt.objects.filter(procedure=procedure).exists():
+        raise ValidationError("Группы нельзя менять: тестирование уже начато.")
+    people = group_candidates(user, criteria).exclude(diagnostic_groups__procedure=procedure)
+    person_ids = list(people.values_list("pk", flat=True))
+    if not person_ids:
+        raise ValidationError(
+            "Под условия отбора не подходит ни один работник, не входящий в другие группы."
+        )
+    number = (
+        procedure.groups.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    stored = {k: getattr(v, "pk", v) for k, v in criteria.items() if v not in (None, "")}
+    group = Group.objects.create(
+        procedure=procedure,
+        number=number,
+        name=name.strip() or f"Группа {number}",
+        criteria=stored,
+        subject=subject or criteria.get("subject"),
+    )
+    Membership.objects.bulk_create(
+        Membership(group=group, person_id=pk, procedure=procedure) for pk in person_ids
+    )
+    return group
+
+
+# -- testing ---------------------------------------------------------------------------------
+def _own_attempt(user, attempt: Attempt) -> None:
+    if attempt.person_id != user.person_id:
+        raise PermissionDenied("Это не ваше тестирование.")
+
+
+@transaction.atomic
+def attempt_start(user, procedure: Procedure) -> Attempt:
+    """The user's attempt of the procedure: started now, or the one already under way."""
+    if user.person_id is None:
+        raise PermissionDenied("Учётная запись не связана с работником.")
+    existing = Attempt.objects.filter(procedure=procedure, person_id=user.person_id).first()
+    if existing:
+        return expire_if_due(existing)
+    today = timezone.localdate()
+    if not (procedure.starts_on <= today <= procedure.ends_on):
+        raise ValidationError("Диагностика сейчас не проводится.")
+    variant = Variant.objects.filter(
+        group__procedure=procedure, group__membership__person_id=user.person_id
+    ).first()
+    if variant is None:
+        raise ValidationError("Для вас нет варианта этой диагностики.")
+    now = timezone.now()
+    limit = procedure.time_limit_minutes
+    return Attempt.objects.create(
+        person_id=user.person_id,
+        variant=variant,
+        procedure=procedure,
+        started_at=now,
+        deadline=now + timedelta(minutes=limit) if limit else None,
+    )
+
+
+def _is_overdue(attempt: Attempt, now=None) -> bool:
+    return (
+        attempt.deadline is not None and (now or timezone.now()) > attempt.deadline + DEADLINE_GRACE
+    )
+
+
+def answer_save(user, attempt: Attempt, item_id: int, response) -> Answer:
+    """Keep one answer as the teacher types it; refused after the deadline or the submission.
+
+    An overdue attempt is closed (and scored) in its own transaction before the refusal, so the
+    refusal does not roll the closing back.
+    """
+    _own_attempt(user, attempt)
+    attempt.refresh_from_db()
+    if attempt.status == AttemptStatus.IN_PROGRESS and _is_overdue(attempt):
+        expire_if_due(attempt)
+        raise ValidationError(
+            "Время тестирования истекло. Сохранённые ответы отправлены на проверку."
+        )
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            raise ValidationError("Тестирование уже завершено, ответы не принимаются.")
+        if not attempt.variant.variant_items.filter(item_id=item_id).exists():
+            raise ValidationError("Такого задания нет в вашем варианте.")
+        answer, _ = Answer.objects.update_or_create(
+            attempt=attempt, item_id=item_id, defaults={"response": response}
+        )
+    return answer
+
+
+@transaction.atomic
+def attempt_submit(user, attempt: Attempt) -> Result:
+    _own_attempt(user, attempt)
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return attempt.procedure.results.get(person_id=attempt.person_id)
+    status = AttemptStatus.EXPIRED if _is_overdue(attempt) else AttemptStatus.SUBMITTED
+    return finish(attempt, status)
+
+
+def expire_if_due(attempt: Attempt) -> Attempt:
+    """An attempt whose time ran out is scored from the answers saved in time."""
+    if attempt.status == AttemptStatus.IN_PROGRESS and _is_overdue(attempt):
+        with transaction.atomic():
+            finish(attempt, AttemptStatus.EXPIRED)
+    return attempt
+
+
+def finish(attempt: Attempt, status: str) -> Result:
+    """Score every item of the variant, close the attempt and record the result."""
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    totals: dict = {}
+    for variant_item in attempt.variant.variant_items.select_related("item__area"):
+        item = variant_item.item
+        answer = answers.get(item.pk)
+        share = scoring.score(item.kind, item.key, answer.response if answer else None)
+        points = share * item.points
+        if answer is not None:
+            answer.score = _round(Decimal(points.numerator) / Decimal(points.denominator), "0.0001")
+            answer.save(update_fields=["score"])
+        got, top = totals.get(item.area, (Fraction(0), 0))
+        totals[item.area] = (got + points, top + item.points)
+    attempt.status = status
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["status", "finished_at"])
+    return result_record(
+        attempt.person_id,
+        attempt.procedure,
+        timezone.localdate(),
+        {
+            area: (Decimal(got.numerator) / Decimal(got.denominator), Decimal(top))
+            for area, (got, top) in totals.items()
+        },
+        ResultSource.ONLINE,
+    )
+
+
+# -- results -------------------------------------------------------------------------------
+def result_record(person_id, procedure: Procedure, taken_on: date, scores: dict, source) -> Result:
+    """Create or replace a person's result of a procedure from {area: (score, max_score)}."""
+    threshold = procedure.threshold
+    area_scores = []
+    total = Decimal(0)
+    total_max = Decimal(0)
+    for area, (score, max_score) in scores.items():
+        share = _round(score * 100 / max_score) if max_score else Decimal(0)
+        area_scores.append(
+            AreaScore(
+                area=area,
+                score=_round(score),
+                max_score=_round(max_score),
+                share=share,
+                is_deficit=share <= threshold,
+            )
+        )
+        total += score
+        total_max += max_score
+    result, _ = Result.objects.update_or_create(
+        procedure=procedure,
+        person_id=person_id,
+        defaults={
+            "taken_on": taken_on,
+            "source": source,
+            "share": _round(total * 100 / total_max) if total_max else Decimal(0),
+            "has_deficit": any(s.is_deficit for s in area_scores),
+        },
+    )
+    result.area_scores.all().delete()
+    for area_score in area_scores:
+        area_score.result = result
+    AreaScore.objects.bulk_create(area_scores)
+    return result

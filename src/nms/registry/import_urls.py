@@ -1,0 +1,8 @@
+from django.urls import path
+
+from nms.registry import import_views
+
+urlpatterns = [
+    path("", import_views.import_page, name="registry-import"),
+    path("template/<str:kind>/", import_views.import_template, name="registry-import-template"),
+]

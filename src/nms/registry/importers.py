@@ -1,0 +1,952 @@
+"""Import of organizations and staff lists from XLSX.
+
+Every row is checked first and every error is collected with its row, column and value; a file
+with any error saves nothing. A valid file is saved in one transaction with bulk operations, and
+the history of each created or changed record is written for the importing user.
+
+`user=None` means the system (the command line without --user): no scope restrictions.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from nms.accounts.scope import scope_of
+from nms.common.identifiers import inn_error, normalize_snils, oktmo_error, snils_error
+from nms.common.xlsx import (
+    CellError,
+    FileError,
+    TemplateColumn,
+    build_template,
+    cell_text,
+    normalize,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_digits,
+    parse_text,
+    read_sheet,
+)
+from nms.registry.models import (
+    Category,
+    EducationLevel,
+    Employment,
+    ManagerKind,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Person,
+    Position,
+    Region,
+    Sex,
+    Subject,
+)
+from nms.registry.services import NO_RIGHTS
+
+CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
+BATCH = 500
+
+EMPTY = "обязательное поле не заполнено"
+ORGANIZATION_NOT_FOUND = "организация с таким ИНН не найдена"
+MUNICIPALITY_NOT_FOUND = (
+    "муниципальное образование с таким ОКТМО не найдено в вашей области доступа"
+)
+SEE_REFERENCE = "допустимые значения — на листе «Справочники» шаблона"
+
+STAFF = "staff"
+ORGANIZATIONS = "organizations"
+KIND_LABELS = {STAFF: "Работники", ORGANIZATIONS: "Организации"}
+
+
+# -- the report --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong in one cell; row is None for a problem with the whole file."""
+
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = [f"строка {self.row}"] if self.row else []
+        if self.column:
+            where.append(f"столбец «{self.column}»")
+        if self.value:
+            where.append(f"значение «{self.value}»")
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ImportReport:
+    """Counts are of file rows: a row created, changed or left as it was."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    municipalities_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @classmethod
+    def rejected(cls, message: str, column: str = "") -> "ImportReport":
+        return cls(errors=[RowError(None, column, "", message)])
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        if self.errors:
+            return (
+                f"Файл не загружен, ничего не сохранено. Найдено ошибок: {len(self.errors)}. "
+                "Исправьте их и загрузите файл снова."
+            )
+        if not self.created and not self.updated:
+            return f"Изменений нет: все строки ({self.unchanged}) совпадают с данными реестра."
+        text = (
+            f"Файл загружен. Добавлено: {self.created}, изменено: {self.updated}, "
+            f"без изменений: {self.unchanged}."
+        )
+        if self.municipalities_created:
+            text += f" Создано муниципальных образований: {self.municipalities_created}."
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in self.errors],
+            "summary": self.summary,
+        }
+
+
+# -- who imports -------------------------------------------------------------------------------
+class _Rights:
+    """What the importing user may touch; the system (user None) may touch everything."""
+
+    def __init__(self, user):
+        self.scope = None if user is None else scope_of(user)
+        self.history_user = user if getattr(user, "is_authenticated", False) else None
+
+    @property
+    def can_import_staff(self) -> bool:
+        return self.scope is None or self.scope.can_edit_registry
+
+    @property
+    def can_import_organizations(self) -> bool:
+        return self.scope is None or self.scope.can_edit_organizations
+
+    @property
+    def can_create_municipalities(self) -> bool:
+        scope = self.scope
+        return scope is None or (scope.can_edit_organizations and (scope.is_all or scope.is_region))
+
+    def organizations(self):
+        return (
+            Organization.objects.all()
+            if self.scope is None
+            else self.scope.editable_organizations()
+        )
+
+    def municipalities(self):
+        if self.scope is None:
+            return Municipality.objects.all()
+        return self.scope.editable_municipalities()
+
+    def default_region(self) -> Region | None:
+        if self.scope is not None:
+            return self.scope.default_region()
+        regions = list(Region.objects.all()[:2])
+        return regions[0] if len(regions) == 1 else None
+
+
+def available_kinds(user) -> list[tuple[str, str]]:
+    """What the user may import: (kind, label) pairs."""
+    rights = _Rights(user)
+    kinds = []
+    if rights.can_import_staff:
+        kinds.append((STAFF, KIND_LABELS[STAFF]))
+    if rights.can_import_organizations:
+        kinds.append((ORGANIZATIONS, KIND_LABELS[ORGANIZATIONS]))
+    return kinds
+
+
+# -- columns and row parsing -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    width: int = 18
+
+
+@dataclass
+class _Row:
+    number: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+
+
+class _Collector:
+    def __init__(self):
+        self.errors: list[RowError] = []
+
+    def add(self, row: _Row | None, column: str, message: str) -> None:
+        number, value = (None, "") if row is None else (row.number, cell_text(row.raw.get(column)))
+        self.errors.append(RowError(number, column, value, message))
+
+    def sorted(self) -> list[RowError]:
+        return sorted(self.errors, key=lambda e: e.row or 0)
+
+
+def _read(file, columns: tuple[Column, ...], errors: _Collector) -> list[_Row]:
+    """The rows of the file, or [] with errors for an unreadable or empty file, bad headers."""
+    try:
+        sheet = read_sheet(file, [c.header for c in columns])
+    except FileError as exc:
+        errors.add(None, "", str(exc))
+        return []
+    if not sheet.has_content:
+        errors.add(None, "", "Файл пуст.")
+        return []
+    for header in sheet.missing(c.header for c in columns if c.required):
+        errors.add(None, header, "в файле нет обязательного столбца")
+    for header in sheet.duplicates:
+        errors.add(None, header, "столбец встречается в заголовке больше одного раза")
+    if errors.errors:
+        return []
+    if not sheet.rows:
+        errors.add(None, "", "В файле нет строк с данными.")
+    return [_Row(number, raw) for number, raw in sheet.rows]
+
+
+def _parse(rows: list[_Row], columns, parsers: dict[str, Callable], errors: _Collector) -> None:
+    """Fill row.values from the columns present in the file; an absent column is left as is."""
+    for row in rows:
+        for column in columns:
+            if column.header not in row.raw:
+                continue
+            value = row.raw[column.header]
+            if value is None and column.required:
+                errors.add(row, column.header, EMPTY)
+                continue
+            try:
+                row.values[column.field] = parsers[column.field](value)
+            except CellError as exc:
+                errors.add(row, column.header, str(exc))
+
+
+def _choice(mapping: dict, message: str, empty=""):
+    """A parser matching a cell against names (case, ё and spaces ignored)."""
+    keys = {normalize(name): value for name, value in mapping.items()}
+
+    def parse(value):
+        if value is None:
+            return empty
+        try:
+            return keys[normalize(value)]
+        except KeyError:
+            raise CellError(message) from None
+
+    return parse
+
+
+def _labels(choices) -> dict:
+    """Labels and stored values of TextChoices, both accepted."""
+    return {**{c.value: c.value for c in choices}, **{c.label: c.value for c in choices}}
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _text(max_length: int):
+    return lambda value: parse_text(value, max_length)
+
+
+def _inn(value) -> str:
+    inn = parse_digits(value, 10)
+    if error := inn_error(inn):
+        raise CellError(error)
+    return inn
+
+
+def _bool(default: bool):
+    return lambda value: parse_bool(value, default)
+
+
+def _apply(instance, values: dict, fields: Iterable[str]) -> set[str]:
+    """Set the given fields that differ; returns the names of those set."""
+    changed = set()
+    for name in fields:
+        if name in values and getattr(instance, name) != values[name]:
+            setattr(instance, name, values[name])
+            changed.add(name)
+    return changed
+
+
+def _set_search_text(instance, changed: set[str]) -> None:
+    search_text = instance.compute_search_text()
+    if search_text != instance.search_text:
+        instance.search_text = search_text
+        changed.add("search_text")
+
+
+def _create(objects: list, model, rights: _Rights) -> None:
+    if objects:
+        bulk_create_with_history(objects, model, batch_size=BATCH, default_user=rights.history_user)
+
+
+def _update(objects: list, model, fields: set[str], rights: _Rights) -> None:
+    """Write only the columns changed in some object; every object gets a history record."""
+    if objects:
+        bulk_update_with_history(
+            objects, model, sorted(fields), batch_size=BATCH, default_user=rights.history_user
+        )
+
+
+def _count(report: ImportReport, statuses: list[str]) -> None:
+    report.created = statuses.count("created")
+    report.updated = statuses.count("updated")
+    report.unchanged = statuses.count("unchanged")
+
+
+def _save(report: ImportReport, save: Callable[[], None]) -> ImportReport:
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError:
+        # Someone saved a conflicting record between our checks and our writes.
+        return ImportReport.rejected(
+            "Во время загрузки данные реестра изменились. Загрузите файл ещё раз."
+        )
+    return report
+
+
+# -- organizations -----------------------------------------------------------------------------
+ORGANIZATION_COLUMNS = (
+    Column("ИНН", "inn", required=True, width=14),
+    Column("Наименование", "full_name", required=True, width=50),
+    Column("Краткое наименование", "short_name", width=30),
+    Column("Тип", "kind", required=True, width=30),
+    Column("Муниципальное образование", "municipality_name", width=30),
+    Column("ОКТМО", "oktmo", required=True, width=14),
+    Column("ШНОР", "is_low_results", width=10),
+    Column("Неблагоприятные социальные условия", "is_unfavourable", width=18),
+)
+ORGANIZATION_FIELDS = (
+    "full_name",
+    "short_name",
+    "kind",
+    "municipality_id",
+    "region_id",
+    "is_low_results",
+    "is_unfavourable",
+)
+
+
+def _oktmo(value) -> str:
+    oktmo = parse_digits(value, 8 if len(cell_text(value)) <= 8 else 11)
+    if error := oktmo_error(oktmo):
+        raise CellError(error)
+    return oktmo
+
+
+ORGANIZATION_PARSERS = {
+    "inn": _inn,
+    "full_name": _text(500),
+    "short_name": _text(200),
+    "kind": _choice(_labels(OrganizationKind), f"неизвестный тип организации; {SEE_REFERENCE}"),
+    "municipality_name": _text(200),
+    "oktmo": _oktmo,
+    "is_low_results": _bool(False),
+    "is_unfavourable": _bool(False),
+}
+
+
+def import_organizations(user, file) -> ImportReport:
+    """Create or update organizations by ИНН; unknown ОКТМО creates a municipality if allowed."""
+    rights = _Rights(user)
+    if not rights.can_import_organizations:
+        raise PermissionDenied(NO_RIGHTS)
+    errors = _Collector()
+    rows = _read(file, ORGANIZATION_COLUMNS, errors)
+    _parse(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors)
+    _check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
+    existing = _resolve_organizations(rows, rights, errors)
+    _check_short_names(rows, existing, errors)
+    municipalities, new_municipalities = _resolve_municipalities(rows, rights, errors)
+    if errors.errors:
+        return ImportReport(errors=errors.sorted())
+
+    report = ImportReport(municipalities_created=len(new_municipalities))
+
+    def save():
+        if new_municipalities:
+            Municipality.objects.bulk_create(new_municipalities.values())
+            municipalities.update({m.oktmo: m for m in new_municipalities.values()})
+        _save_organizations(rows, existing, municipalities, rights, report)
+
+    return _save(report, save)
+
+
+def _check_short_names(rows: list[_Row], existing: dict, errors: _Collector) -> None:
+    """An empty short name is the full one (when it fits); an absent column keeps the stored one."""
+    for row in rows:
+        values = row.values
+        if values.get("short_name") or "full_name" not in values:
+            continue
+        if "short_name" not in values and values.get("inn") in existing:
+            continue
+        if len(values["full_name"]) > 200:
+            errors.add(
+                row, "Краткое наименование", "укажите краткое наименование (до 200 символов)"
+            )
+        else:
+            values["short_name"] = values["full_name"]
+
+
+def _check_repeats(
+    rows: list[_Row], key_fields: tuple[str, ...], header: str, what: str, errors: _Collector
+) -> None:
+    """A key (ИНН; СНИЛС with ИНН организации) may occur in one row of the file only."""
+    first: dict[tuple, int] = {}
+    for row in rows:
+        if not all(f in row.values for f in key_fields):
+            continue
+        key = tuple(row.values[f] for f in key_fields)
+        if key in first:
+            errors.add(row, header, f"{what} уже встречается в строке {first[key]}")
+        else:
+            first[key] = row.number
+
+
+def _resolve_municipalities(rows: list[_Row], rights: _Rights, errors: _Collector):
+    """Municipalities by ОКТМО, and the new ones to create (only for regional roles)."""
+    oktmos = sorted({row.values["oktmo"] for row in rows if "oktmo" in row.values})
+    known = {}
+    for chunk in _chunks(oktmos):
+        known.update({m.oktmo: m for m in Municipality.objects.filter(oktmo__in=chunk)})
+    editable = set()
+    for chunk in _chunks(sorted(known)):
+        editable.update(
+            rights.municipalities().filter(oktmo__in=chunk).values_list("oktmo", flat=True)
+        )
+    region = rights.default_region() if rights.can_create_municipalities else None
+    taken_names = set()
+    if region is not None:
+        taken_names = {normalize(n) for n in region.municipalities.values_list("name", flat=True)}
+    new: dict[str, Municipality] = {}
+    for row in rows:
+        oktmo = row.values.get("oktmo")
+        if oktmo is None:
+            continue
+        if oktmo in known:
+            if oktmo not in editable:
+                errors.add(row, "ОКТМО", MUNICIPALITY_NOT_FOUND)
+            continue
+        if region is None:
+            message = MUNICIPALITY_NOT_FOUND
+            if rights.can_create_municipalities:
+                message = "не удалось определить регион для нового муниципального образования"
+            errors.add(row, "ОКТМО", message)
+            continue
+        name = row.values.get("municipality_name")
+        if not name:
+            errors.add(
+                row,
+                "Муниципальное образование",
+                "такого ОКТМО нет в реестре: укажите наименование нового муниципального "
+                "образования",
+            )
+        elif oktmo in new:
+            if normalize(new[oktmo].name) != normalize(name):
+                errors.add(
+                    row,
+                    "Муниципальное образование",
+                    "для этого ОКТМО в файле указано другое наименование",
+                )
+        elif normalize(name) in taken_names:
+            errors.add(
+                row,
+                "Муниципальное образование",
+                "муниципальное образование с таким наименованием уже есть, с другим ОКТМО",
+            )
+        else:
+            new[oktmo] = Municipality(region=region, name=name, oktmo=oktmo)
+            taken_names.add(normalize(name))
+    return known, new
+
+
+def _resolve_organizations(rows: list[_Row], rights: _Rights, errors: _Collector) -> dict:
+    """The organizations the file updates, by ИНН; one outside the scope cannot be changed."""
+    inns = sorted({row.values["inn"] for row in rows if "inn" in row.values})
+    existing, editable = {}, set()
+    for chunk in _chunks(inns):
+        existing.update({o.inn: o for o in Organization.objects.filter(inn__in=chunk)})
+        editable.update(rights.organizations().filter(inn__in=chunk).values_list("inn", flat=True))
+    for row in rows:
+        inn = row.values.get("inn")
+        if inn in existing and inn not in editable:
+            errors.add(row, "ИНН", "организация с таким ИНН вне вашей области доступа")
+    return existing
+
+
+def _save_organizations(rows, existing, municipalities, rights, report) -> None:
+    created, changed, changed_fields, statuses = [], [], set(), []
+    for row in rows:
+        values = dict(row.values)
+        municipality = municipalities[values.pop("oktmo")]
+        values.pop("municipality_name", None)
+        values.update(municipality_id=municipality.pk, region_id=municipality.region_id)
+        organization = existing.get(values["inn"])
+        if organization is None:
+            organization = Organization(**values)
+            organization.search_text = organization.compute_search_text()
+            created.append(organization)
+            statuses.append("created")
+        elif fields := _apply(organization, values, ORGANIZATION_FIELDS):
+            _set_search_text(organization, fields)
+            changed.append(organization)
+            changed_fields |= fields
+            statuses.append("updated")
+        else:
+            statuses.append("unchanged")
+    _create(created, Organization, rights)
+    _update(changed, Organization, changed_fields, rights)
+    _count(report, statuses)
+
+
+# -- staff -------------------------------------------------------------------------------------
+STAFF_COLUMNS = (
+    Column("СНИЛС", "snils", required=True, width=16),
+    Column("Фамилия", "last_name", required=True),
+    Column("Имя", "first_name", required=True),
+    Column("Отчество", "middle_name"),
+    Column("Дата рождения", "birth_date", required=True, width=14),
+    Column("Пол", "sex", required=True, width=10),
+    Column("ИНН организации", "organization_inn", required=True, width=14),
+    Column("Должность", "position_id", required=True, width=30),
+    Column("Руководящая должность", "manager_kind", width=30),
+    Column("Предметы", "subject_ids", width=40),
+    Column("Квалификационная категория", "category", width=24),
+    Column("Дата присвоения категории", "category_date", width=14),
+    Column("Педагогический стаж (лет)", "experience_years", required=True, width=14),
+    Column("Дата приема на работу", "hire_date", width=14),
+    Column("Уровень образования", "education_level", width=30),
+    Column("Педагогическое образование", "has_pedagogical_education", width=14),
+    Column("Совместитель", "is_part_time", width=14),
+    Column("Учебная нагрузка (ч/нед)", "teaching_load", width=14),
+    Column("Email", "email", width=28),
+)
+HEADERS = {c.field: c.header for c in STAFF_COLUMNS}
+PERSON_FIELDS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "sex",
+    "education_level",
+    "has_pedagogical_education",
+    "email",
+)
+EMPLOYMENT_FIELDS = (
+    "position_id",
+    "manager_kind",
+    "teaching_load",
+    "is_part_time",
+    "category",
+    "category_date",
+    "hire_date",
+)
+EXPERIENCE_FIELDS = ("experience_years", "experience_as_of", "experience_start")
+MAX_EXPERIENCE = Decimal(80)
+MAX_LOAD = Decimal("99.9")
+TENTH = Decimal("0.1")
+
+SEXES = {"м": Sex.MALE, "муж": Sex.MALE, "ж": Sex.FEMALE, "жен": Sex.FEMALE, **_labels(Sex)}
+
+
+def _snils(value) -> str:
+    snils = parse_digits(value, 11)
+    if error := snils_error(snils):
+        raise CellError(error)
+    return normalize_snils(snils)
+
+
+def _past_date(today: date):
+    def parse(value):
+        parsed = parse_date(value)
+        if parsed is not None and parsed > today:
+            raise CellError("дата не может быть позже сегодняшней")
+        return parsed
+
+    return parse
+
+
+def _experience(value) -> Decimal:
+    years = parse_decimal(value).quantize(TENTH, ROUND_HALF_UP)
+    if not Decimal(0) <= years <= MAX_EXPERIENCE:
+        raise CellError(f"стаж должен быть от 0 до {MAX_EXPERIENCE} лет")
+    return years
+
+
+def _load(value) -> Decimal | None:
+    load = parse_decimal(value)
+    if load is None:
+        return None
+    if load < 0:
+        raise CellError("учебная нагрузка не может быть отрицательной")
+    if load > MAX_LOAD:
+        raise CellError("учебная нагрузка не может быть больше 99,9 ч/нед")
+    return load.quantize(TENTH, ROUND_HALF_UP)
+
+
+def _email(value) -> str:
+    email = parse_text(value, 254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CellError("неверный адрес электронной почты") from None
+    return email
+
+
+def _subjects(subjects: dict[str, int]):
+    def parse(value) -> set[int]:
+        ids = set()
+        for name in cell_text(value).split(";"):
+            if not name.strip():
+                continue
+            try:
+                ids.add(subjects[normalize(name)])
+            except KeyError:
+                raise CellError(f"предмет «{name.strip()}» не найден в справочнике") from None
+        return ids
+
+    return parse
+
+
+def _staff_parsers(today: date) -> dict[str, Callable]:
+    positions = dict(Position.objects.values_list("name", "pk"))
+    subjects = {normalize(name): pk for name, pk in Subject.objects.values_list("name", "pk")}
+    return {
+        "snils": _snils,
+        "last_name": _text(100),
+        "first_name": _text(100),
+        "middle_name": _text(100),
+        "birth_date": _past_date(today),
+        "sex": _choice(SEXES, "укажите пол: «м» или «ж»"),
+        "organization_inn": _inn,
+        "position_id": _choice(positions, f"должность не найдена в справочнике; {SEE_REFERENCE}"),
+        "manager_kind": _choice(
+            _labels(ManagerKind), f"неизвестная руководящая должность; {SEE_REFERENCE}"
+        ),
+        "subject_ids": _subjects(subjects),
+        "category": _choice(
+            _labels(Category),
+            f"неизвестная квалификационная категория; {SEE_REFERENCE}",
+            Category.NONE,
+        ),
+        "category_date": _past_date(today),
+        "experience_years": _experience,
+        "hire_date": _past_date(today),
+        "education_level": _choice(
+            _labels(EducationLevel), f"неизвестный уровень образования; {SEE_REFERENCE}"
+        ),
+        "has_pedagogical_education": _bool(True),
+        "is_part_time": _bool(False),
+        "teaching_load": _load,
+        "email": _email,
+    }
+
+
+def import_staff(user, file) -> ImportReport:
+    """Create or update people by СНИЛС and their employments by (СНИЛС, ИНН организации)."""
+    rights = _Rights(user)
+    if not rights.can_import_staff:
+        raise PermissionDenied(NO_RIGHTS)
+    today = date.today()
+    errors = _Collector()
+    rows = _read(file, STAFF_COLUMNS, errors)
+    _parse(rows, STAFF_COLUMNS, _staff_parsers(today), errors)
+    organizations = _resolve_staff_organizations(rows, rights, errors)
+    _check_repeats(
+        rows, ("snils", "organization_inn"), "СНИЛС", "сочетание СНИЛС и ИНН организации", errors
+    )
+    _check_same_person(rows, errors)
+    _check_people_outside_scope(rows, rights, errors)
+    if errors.errors:
+        return ImportReport(errors=errors.sorted())
+    report = ImportReport()
+    return _save(report, lambda: _save_staff(rows, organizations, rights, today, report))
+
+
+def _resolve_staff_organizations(rows: list[_Row], rights: _Rights, errors: _Collector) -> dict:
+    """Organizations by ИНН among those the user may edit; any other ИНН is simply not found."""
+    inns = sorted(
+        {row.values["organization_inn"] for row in rows if "organization_inn" in row.values}
+    )
+    found = {}
+    for chunk in _chunks(inns):
+        found.update(
+            {
+                o.inn: o
+                for o in rights.organizations().filter(inn__in=chunk).only("pk", "inn", "region")
+            }
+        )
+    for row in rows:
+        inn = row.values.get("organization_inn")
+        if inn is not None and inn not in found:
+            errors.add(row, "ИНН организации", ORGANIZATION_NOT_FOUND)
+    return found
+
+
+def _check_same_person(rows: list[_Row], errors: _Collector) -> None:
+    """Rows of one СНИЛС must agree on the person's own data."""
+    first: dict[str, _Row] = {}
+    for row in rows:
+        snils = row.values.get("snils")
+        if snils is None:
+            continue
+        if snils not in first:
+            first[snils] = row
+            continue
+        other = first[snils]
+        for name in PERSON_FIELDS:
+            if (
+                name in row.values
+                and name in other.values
+                and row.values[name] != other.values[name]
+            ):
+                header = HEADERS[name]
+                errors.add(
+                    row,
+                    header,
+                    f"для этого СНИЛС в строке {other.number} указано "
+                    f"«{cell_text(other.raw[header])}»",
+                )
+
+
+def _check_people_outside_scope(rows: list[_Row], rights: _Rights, errors: _Collector) -> None:
+    """Someone the user cannot see may be given a job only under their own name and birth date.
+
+    A mistyped СНИЛС that happens to be valid must not rename a person of another territory.
+    """
+    if rights.scope is None:
+        return
+    identity = ("last_name", "first_name", "birth_date")
+    snilses = sorted({row.values["snils"] for row in rows if "snils" in row.values})
+    stored, visible = {}, set()
+    for chunk in _chunks(snilses):
+        people = Person.objects.filter(snils__in=chunk)
+        stored.update({p[0]: p[1:] for p in people.values_list("snils", *identity)})
+        visible.update(
+            rights.scope.people().filter(snils__in=chunk).values_list("snils", flat=True)
+        )
+    for row in rows:
+        snils = row.values.get("snils")
+        if snils not in stored or snils in visible or not all(f in row.values for f in identity):
+            continue
+        last_name, first_name, birth_date = stored[snils]
+        if (
+            normalize(row.values["last_name"]) != normalize(last_name)
+            or normalize(row.values["first_name"]) != normalize(first_name)
+            or row.values["birth_date"] != birth_date
+        ):
+            errors.add(
+                row,
+                "СНИЛС",
+                "этот СНИЛС в реестре принадлежит работнику с другими фамилией, именем "
+                "или датой рождения",
+            )
+
+
+def _same_experience(employment: Employment, years: Decimal, today: date) -> bool:
+    """The file's experience is «as of today»; the stored one is as of its own date.
+
+    Either equal as stored (the same file imported again on a later day) or equal once the stored
+    one is carried forward to today (a fresh export) — both mean no change.
+    """
+    return employment.experience_years == years or employment.experience_on(today) == years
+
+
+def _save_staff(rows, organizations, rights: _Rights, today: date, report: ImportReport) -> None:
+    people, changed_people = _save_people(rows, organizations, rights)
+    employments, subjects = _employments_of([p.pk for p in people.values()])
+    new_employments, changed_employments, new_subjects, replaced = [], [], [], []
+    changed_fields, statuses = set(), []
+    for row in rows:
+        values = row.values
+        person = people[values["snils"]]
+        organization = organizations[values["organization_inn"]]
+        employment = employments.get((person.pk, organization.pk))
+        subject_ids = values.get("subject_ids")
+        if employment is None:
+            employment = Employment(
+                person_id=person.pk,
+                organization_id=organization.pk,
+                experience_years=values["experience_years"],
+                experience_as_of=today,
+            )
+            _apply(employment, values, EMPLOYMENT_FIELDS)
+            employment.experience_start = employment.compute_experience_start()
+            new_employments.append(employment)
+            new_subjects.append((employment, subject_ids or ()))
+            statuses.append("created")
+            continue
+        fields = _apply(employment, values, EMPLOYMENT_FIELDS)
+        if not _same_experience(employment, values["experience_years"], today):
+            employment.experience_years = values["experience_years"]
+            employment.experience_as_of = today
+            employment.experience_start = employment.compute_experience_start()
+            fields.update(EXPERIENCE_FIELDS)
+        new_subjects_set = subject_ids is not None and subject_ids != subjects[employment.pk]
+        if new_subjects_set:
+            replaced.append(employment.pk)
+            new_subjects.append((employment, subject_ids))
+        if fields or new_subjects_set:
+            changed_employments.append(employment)
+            changed_fields |= fields
+            statuses.append("updated")
+        else:
+            statuses.append("updated" if values["snils"] in changed_people else "unchanged")
+
+    _create(new_employments, Employment, rights)
+    _update(changed_employments, Employment, changed_fields, rights)
+    _set_subjects(replaced, new_subjects)
+    _count(report, statuses)
+
+
+def _save_people(rows, organizations, rights: _Rights) -> tuple[dict[str, Person], set[str]]:
+    """People by СНИЛС (created or updated from their first row), and the СНИЛС of those changed.
+
+    Rows of one СНИЛС agree on personal data (checked before), so the first row speaks for all.
+    """
+    first_rows = {}
+    for row in rows:
+        first_rows.setdefault(row.values["snils"], row)
+    people = _people_by_snils(sorted(first_rows))
+    created, changed, changed_fields = [], [], set()
+    for snils, row in first_rows.items():
+        person = people.get(snils)
+        if person is None:
+            region_id = organizations[row.values["organization_inn"]].region_id
+            person = people[snils] = Person(region_id=region_id, snils=snils)
+            _apply(person, row.values, PERSON_FIELDS)
+            person.search_text = person.compute_search_text()
+            created.append(person)
+        elif fields := _apply(person, row.values, PERSON_FIELDS):
+            _set_search_text(person, fields)
+            changed.append(person)
+            changed_fields |= fields
+    _create(created, Person, rights)
+    _update(changed, Person, changed_fields, rights)
+    return people, {person.snils for person in changed}
+
+
+def _people_by_snils(snilses: list[str]) -> dict[str, Person]:
+    people = {}
+    for chunk in _chunks(snilses):
+        people.update({p.snils: p for p in Person.objects.filter(snils__in=chunk)})
+    return people
+
+
+def _employments_of(person_ids: list[int]):
+    """Existing employments by (person, organization) and their subject ids, by employment."""
+    employments = {}
+    for chunk in _chunks([pk for pk in person_ids if pk is not None]):
+        for employment in Employment.objects.filter(person_id__in=chunk):
+            employments[(employment.person_id, employment.organization_id)] = employment
+    subjects = defaultdict(set)
+    through = Employment.subjects.through
+    for chunk in _chunks([e.pk for e in employments.values()]):
+        for employment_id, subject_id in through.objects.filter(
+            employment_id__in=chunk
+        ).values_list("employment_id", "subject_id"):
+            subjects[employment_id].add(subject_id)
+    return employments, subjects
+
+
+def _set_subjects(
+    replaced: list[int], new_subjects: list[tuple[Employment, Iterable[int]]]
+) -> None:
+    through = Employment.subjects.through
+    for chunk in _chunks(replaced):
+        through.objects.filter(employment_id__in=chunk).delete()
+    through.objects.bulk_create(
+        [
+            through(employment_id=employment.pk, subject_id=subject_id)
+            for employment, subject_ids in new_subjects
+            for subject_id in sorted(subject_ids)
+        ],
+        batch_size=BATCH,
+    )
+
+
+# -- templates and dispatch --------------------------------------------------------------------
+def _template_columns(columns: tuple[Column, ...]) -> list[TemplateColumn]:
+    return [TemplateColumn(c.header, c.width, c.required) for c in columns]
+
+
+YES_NO = ["да", "нет"]
+
+
+def _staff_template(rights: _Rights) -> bytes:
+    organizations = list(
+        rights.organizations().order_by("short_name").values_list("inn", "short_name")
+    )
+    reference = {
+        "Пол": Sex.labels,
+        "Должность": list(Position.objects.values_list("name", flat=True)),
+        "Руководящая должность": ManagerKind.labels,
+        "Предметы": list(Subject.objects.values_list("name", flat=True)),
+        "Квалификационная категория": Category.labels,
+        "Уровень образования": EducationLevel.labels,
+        "Да/нет": YES_NO,
+        "ИНН организации": [inn for inn, _ in organizations],
+        "Организация": [name for _, name in organizations],
+    }
+    return build_template(_template_columns(STAFF_COLUMNS), reference, "Работники")
+
+
+def _organizations_template(rights: _Rights) -> bytes:
+    municipalities = list(rights.municipalities().values_list("oktmo", "name"))
+    reference = {
+        "Тип": OrganizationKind.labels,
+        "Да/нет": YES_NO,
+        "ОКТМО": [oktmo for oktmo, _ in municipalities],
+        "Муниципальное образование": [name for _, name in municipalities],
+    }
+    return build_template(_template_columns(ORGANIZATION_COLUMNS), reference, "Организации")
+
+
+def import_template(user, kind: str) -> bytes:
+    """An empty XLSX to fill in, listing the values the user may use (their own organizations)."""
+    return {STAFF: _staff_template, ORGANIZATIONS: _organizations_template}[kind](_Rights(user))
+
+
+IMPORTERS = {STAFF: import_staff, ORGANIZATIONS: import_organizations}
+
+
+def run_import(user, kind: str, file) -> ImportReport:
+    return IMPORTERS[kind](user, file)

@@ -64,29 +64,44 @@ class PersonFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_query")
     municipality = ById(
         df.ModelChoiceFilter(
-            label="Муниципалитет", queryset=_municipalities, method="filter_employment"
+            empty_label="все",
+            label="Муниципалитет",
+            queryset=_municipalities,
+            method="filter_employment",
         )
     )
     organization = ById(
         df.ModelChoiceFilter(
-            label="Организация", queryset=_organizations, method="filter_employment"
+            empty_label="все",
+            label="Организация",
+            queryset=_organizations,
+            method="filter_employment",
         )
     )
     kind = df.ChoiceFilter(
-        label="Тип организации", choices=OrganizationKind.choices, method="filter_employment"
+        empty_label="все",
+        label="Тип организации",
+        choices=OrganizationKind.choices,
+        method="filter_employment",
     )
     position = ById(
         df.ModelChoiceFilter(
-            label="Должность", queryset=Position.objects.all(), method="filter_employment"
+            empty_label="все",
+            label="Должность",
+            queryset=Position.objects.all(),
+            method="filter_employment",
         )
     )
     subject = ById(
         df.ModelChoiceFilter(
-            label="Предмет", queryset=Subject.objects.all(), method="filter_employment"
+            empty_label="все",
+            label="Предмет",
+            queryset=Subject.objects.all(),
+            method="filter_employment",
         )
     )
     category = df.ChoiceFilter(
-        label="Категория", choices=Category.choices, method="filter_employment"
+        empty_label="все", label="Категория", choices=Category.choices, method="filter_employment"
     )
     young = YesNoFilter(label="Молодой педагог", method="filter_employment")
     manager = YesNoFilter(label="Руководитель", method="filter_employment")
@@ -106,8 +121,10 @@ class PersonFilterSet(df.FilterSet):
 
 class OrganizationFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (наименование, ИНН)", method="filter_query")
-    municipality = df.ModelChoiceFilter(label="Муниципалитет", queryset=_municipalities)
-    kind = df.ChoiceFilter(label="Тип", choices=OrganizationKind.choices)
+    municipality = df.ModelChoiceFilter(
+        empty_label="все", label="Муниципалитет", queryset=_municipalities
+    )
+    kind = df.ChoiceFilter(empty_label="все", label="Тип", choices=OrganizationKind.choices)
     is_low_results = YesNoFilter(label="ШНОР")
     is_unfavourable = YesNoFilter(label="Неблагоприятные условия")
 
@@ -121,16 +138,25 @@ class OrganizationFilterSet(df.FilterSet):
 
 class EmploymentFilterSet(df.FilterSet):
     person = df.NumberFilter(field_name="person_id", label="Работник (id)")
-    organization = df.ModelChoiceFilter(label="Организация", queryset=_organizations)
+    organization = df.ModelChoiceFilter(
+        empty_label="все", label="Организация", queryset=_organizations
+    )
     municipality = df.ModelChoiceFilter(
-        label="Муниципалитет", field_name="organization__municipality", queryset=_municipalities
+        empty_label="все",
+        label="Муниципалитет",
+        field_name="organization__municipality",
+        queryset=_municipalities,
     )
-    position = df.ModelChoiceFilter(label="Должность", queryset=Position.objects.all())
+    position = df.ModelChoiceFilter(
+        empty_label="все", label="Должность", queryset=Position.objects.all()
+    )
     subject = df.ModelChoiceFilter(
-        label="Предмет", field_name="subjects", queryset=Subject.objects.all()
+        empty_label="все", label="Предмет", field_name="subjects", queryset=Subject.objects.all()
     )
-    category = df.ChoiceFilter(label="Категория", choices=Category.choices)
-    manager_kind = df.ChoiceFilter(label="Руководящая должность", choices=ManagerKind.choices)
+    category = df.ChoiceFilter(empty_label="все", label="Категория", choices=Category.choices)
+    manager_kind = df.ChoiceFilter(
+        empty_label="все", label="Руководящая должность", choices=ManagerKind.choices
+    )
     is_part_time = YesNoFilter(label="Совместитель")
 
     class Meta:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "nms.accounts",
     "nms.registry",
     "nms.diagnostics",
+    "nms.routes",
     "nms.demo",
 ]
 

@@ -1,0 +1,501 @@
+"""Writes of routes: creation from diagnostics, the map, reports, workflow, versions, templates.
+
+Every change to a route goes through `_changed`, which (1) refuses a save made on a stale copy —
+two people editing at once: the second is told, and their input is kept by the page —
+and (2) keeps a snapshot of the whole route as a new version.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
+from nms.diagnostics.models import Result
+from nms.registry.models import Person
+from nms.routes import workflow
+from nms.routes.models import (
+    ItemReport,
+    ItemStatus,
+    ReportDecision,
+    Route,
+    RouteEvent,
+    RouteItem,
+    RouteTemplate,
+    RouteType,
+    RouteVersion,
+    Status,
+    TemplateItem,
+)
+
+ITEM_FIELDS = (
+    "level", "activity_kind", "title", "source", "area", "competency", "starts_on", "due_on",
+    "result_form",
+)  # fmt: skip
+
+
+class StaleRoute(ValidationError):
+    """The route changed since the user opened it."""
+
+
+def _role(user) -> str:
+    return scope_of(user).role
+
+
+def _check_sees(user, person_id) -> None:
+    if not scope_of(user).people().filter(pk=person_id).exists():
+        raise PermissionDenied("Маршрут вне вашей области доступа.")
+
+
+# -- sections 1 and 2: snapshots from the registry and the diagnostics -----------------------
+def general_info(person: Person) -> dict:
+    """Section 1: place of work, education, position, experience, category, attestation date."""
+    employments = sorted(person.employments.all(), key=lambda e: (e.is_part_time, e.pk))
+    main = employments[0] if employments else None
+    return {
+        "full_name": person.full_name,
+        "birth_date": person.birth_date.strftime("%d.%m.%Y"),
+        "organization": main.organization.full_name if main else "",
+        "organization_short": main.organization.short_name if main else "",
+        "municipality": main.organization.municipality.name if main else "",
+        "position": main.position.name if main else "",
+        "education": person.get_education_level_display(),
+        "pedagogical_education": person.has_pedagogical_education,
+        "experience_years": str(main.experience_on()) if main else "",
+        "category": main.get_category_display() if main else "",
+        "attestation_date": main.category_date.strftime("%d.%m.%Y")
+        if main and main.category_date
+        else "",
+        "subjects": ", ".join(s.name for s in main.subjects.all()) if main else "",
+    }
+
+
+def latest_result(person_id) -> Result | None:
+    return (
+        Result.objects.filter(person_id=person_id)
+        .order_by("-taken_on", "-id")
+        .prefetch_related("area_scores__area")
+        .first()
+    )
+
+
+def deficits_snapshot(result: Result | None) -> list[dict]:
+    """Section 2: every area's score of the diagnostics the route is built on."""
+    if result is None:
+        return []
+    return [
+        {
+            "area_id": s.area_id,
+            "area": s.area.name,
+            "score": str(s.score),
+            "max_score": str(s.max_score),
+            "share": str(s.share),
+            "is_deficit": s.is_deficit,
+        }
+        for s in result.area_scores.all()
+    ]
+
+
+# -- versions and the stale-copy check -------------------------------------------------------
+def snapshot(route: Route, items=None) -> dict:
+    """The whole route as plain data; `items` spares a query when they are at hand."""
+    fields = (
+        "status", "route_type", "starts_on", "ends_on", "methodist_id", "tutor_id",
+        "evaluation", "self_evaluation", "school_proposals", "closed_reason",
+    )  # fmt: skip
+    data = {f: _plain(getattr(route, f)) for f in fields}
+    data["general_info"] = route.general_info
+    data["deficits"] = route.deficits
+    data["items"] = [
+        {
+            **{f: _plain(getattr(item, f if f != "area" else "area_id")) for f in ITEM_FIELDS},
+            "id": item.pk,
+            "position": item.position,
+            "status": item.status,
+            "evidence_link": item.evidence_link,
+            "evidence_file": item.evidence_file.name or "",
+        }
+        for item in (items if items is not None else route.items.order_by("position", "id"))
+    ]
+    return data
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _changed(user, route: Route, expected_version: int | None, reason: str) -> Route:
+    """Bump the version if nobody saved since `expected_version`; record the new version."""
+    if expected_version is not None:
+        updated = Route.objects.filter(pk=route.pk, version=expected_version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            current = Route.objects.get(pk=route.pk)
+            raise StaleRoute(
+                f"Маршрут уже изменён другим пользователем (версия {current.version}, "
+                f"у вас — {expected_version}). Ваши изменения не сохранены: они показаны "
+                "ниже, обновите страницу и внесите их снова."
+            )
+    else:
+        Route.objects.filter(pk=route.pk).update(version=F("version") + 1)
+    route.refresh_from_db()
+    RouteVersion.objects.create(
+        route=route, number=route.version, snapshot=snapshot(route), author=user, reason=reason
+    )
+    return route
+
+
+def _locked(route: Route) -> Route:
+    return Route.objects.select_for_update().get(pk=route.pk)
+
+
+# -- creation ----------------------------------------------------------------------------------
+@transaction.atomic
+def route_create(
+    user, person: Person, starts_on: date, ends_on: date, *, methodist=None, tutor=None
+) -> Route:
+    """A draft route: the teacher for themself, or the institute's methodist for anyone in scope."""
+    role = _role(user)
+    if role == Role.TEACHER:
+        if person.pk != user.person_id:
+            raise PermissionDenied("Педагог создаёт маршрут только для себя.")
+    elif role != Role.CNPPM:
+        raise PermissionDenied("Маршрут создаёт педагог или методист института.")
+    _check_sees(user, person.pk)
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "Окончание должно быть позже начала."})
+    if (
+        Route.objects.filter(person=person)
+        .exclude(status__in=(Status.COMPLETED, Status.CLOSED))
+        .exists()
+    ):
+        raise ValidationError("У работника уже есть действующий маршрут.")
+    route = _build(person, starts_on, ends_on, methodist=methodist, tutor=tutor)
+    route.save()
+    RouteEvent.objects.create(route=route, to_status=Status.DRAFT, actor=user, comment="создан")
+    RouteVersion.objects.create(
+        route=route, number=1, snapshot=snapshot(route), author=user, reason="создание"
+    )
+    return route
+
+
+def _build(person, starts_on, ends_on, *, methodist=None, tutor=None, result=None) -> Route:
+    result = result if result is not None else latest_result(person.pk)
+    deficits = deficits_snapshot(result)
+    return Route(
+        person=person,
+        region_id=person.region_id,
+        route_type=RouteType.DEFICITS
+        if any(d["is_deficit"] for d in deficits)
+        else RouteType.DEVELOPMENT,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        methodist=methodist,
+        tutor=tutor,
+        entry_result=result,
+        general_info=general_info(person),
+        deficits=deficits,
+    )
+
+
+# -- editing -------------------------------------------------------------------------------
+def can_edit_map(user, route: Route) -> bool:
+    role = _role(user)
+    if role not in workflow.MAP_EDITORS.get(route.status, ()):
+        return False
+    if role == Role.TEACHER and route.person_id != user.person_id:
+        return False
+    return scope_of(user).people().filter(pk=route.person_id).exists()
+
+
+def _check_map(user, route):
+    if not can_edit_map(user, route):
+        raise PermissionDenied(
+            f"В состоянии «{route.get_status_display()}» вы не можете менять карту развития."
+        )
+
+
+def _validate_item(route: Route, data: dict) -> None:
+    errors = {}
+    if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
+        errors["due_on"] = "Срок не может быть раньше начала."
+    if data.get("due_on") and data["due_on"] > route.ends_on:
+        errors["due_on"] = f"Срок выходит за окончание маршрута ({route.ends_on:%d.%m.%Y})."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def item_add(user, route: Route, data: dict, expected_version: int | None) -> RouteItem:
+    route = _locked(route)
+    _check_map(user, route)
+    _validate_item(route, data)
+    position = route.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = RouteItem(route=route, position=position + 1, **{f: data.get(f) for f in ITEM_FIELDS})
+    for field in ("source", "competency"):
+        item.__dict__[field] = item.__dict__[field] or ""
+    item.full_clean()
+    item.save()
+    _changed(user, route, expected_version, f"добавлен пункт «{item.title}»")
+    return item
+
+
+@transaction.atomic
+def item_update(user, item: RouteItem, data: dict, expected_version: int | None) -> RouteItem:
+    route = _locked(item.route)
+    _check_map(user, route)
+    _validate_item(route, data)
+    for field in ITEM_FIELDS:
+        if field in data:
+            setattr(item, field, data[field] if data[field] is not None else "")
+    item.full_clean()
+    item.save()
+    _changed(user, route, expected_version, f"изменён пункт «{item.title}»")
+    return item
+
+
+@transaction.atomic
+def item_delete(user, item: RouteItem, expected_version: int | None) -> None:
+    route = _locked(item.route)
+    _check_map(user, route)
+    title = item.title
+    item.delete()
+    _changed(user, route, expected_version, f"удалён пункт «{title}»")
+
+
+# Section 4 and the school's proposals: who writes which text, in which states.
+TEXT_FIELDS = {
+    "school_proposals": (Role.SCHOOL, (Status.COMPOSED,)),
+    "evaluation": (Role.CNPPM, (Status.IN_PROGRESS, Status.AUDIT)),
+    "self_evaluation": (Role.TEACHER, (Status.IN_PROGRESS, Status.AUDIT)),
+}
+
+
+@transaction.atomic
+def texts_update(user, route: Route, data: dict, expected_version: int | None) -> Route:
+    route = _locked(route)
+    _check_sees(user, route.person_id)
+    role = _role(user)
+    changed = []
+    for field, value in data.items():
+        owner, statuses = TEXT_FIELDS[field]
+        if role != owner or route.status not in statuses:
+            raise PermissionDenied("Вы не можете заполнять это поле в текущем состоянии маршрута.")
+        if role == Role.TEACHER and route.person_id != user.person_id:
+            raise PermissionDenied("Самооценку заполняет сам педагог.")
+        setattr(route, field, value.strip())
+        changed.append(field)
+    route.save(update_fields=[*changed, "updated_at"])
+    verbose = ", ".join(str(Route._meta.get_field(f).verbose_name) for f in changed)
+    return _changed(user, route, expected_version, f"заполнено: {verbose}")
+
+
+# -- reports on items ------------------------------------------------------------------------
+@transaction.atomic
+def report_submit(user, item: RouteItem, *, text="", file=None, link="") -> ItemReport:
+    route = _locked(item.route)
+    if route.person_id != user.person_id:
+        raise PermissionDenied("Отчитывается о пункте сам педагог.")
+    if route.status not in (Status.IN_PROGRESS, Status.AUDIT):
+        raise ValidationError("Отчёты принимаются, пока маршрут реализуется.")
+    if item.status == ItemStatus.DONE:
+        raise ValidationError("Пункт уже выполнен.")
+    if not (text.strip() or file or link.strip()):
+        raise ValidationError("Опишите результат, приложите файл или ссылку.")
+    report = ItemReport(item=item, author=user, text=text.strip(), link=link.strip())
+    if file:
+        report.file = file
+    report.full_clean()
+    report.save()
+    RouteItem.objects.filter(pk=item.pk).update(status=ItemStatus.REPORTED)
+    _changed(user, route, None, f"отчёт по пункту «{item.title}»")
+    return report
+
+
+@transaction.atomic
+def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") -> ItemReport:
+    """The regional methodist accepts a report (the item is done) or returns it with a comment."""
+    item = report.item
+    if _role(user) != Role.METHODIST:
+        raise PermissionDenied("Отчёты принимает региональный методист.")
+    _check_sees(user, item.route.person_id)
+    if report.decision != ReportDecision.PENDING:
+        raise ValidationError("По этому отчёту уже принято решение.")
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": "Укажите, что нужно доработать."})
+    report.decision = ReportDecision.ACCEPTED if accept else ReportDecision.RETURNED
+    report.decided_by = user
+    report.decided_at = timezone.now()
+    report.comment = comment.strip()
+    report.save()
+    item.status = ItemStatus.DONE if accept else ItemStatus.RETURNED
+    if accept:
+        item.evidence_link = report.link or item.evidence_link
+        if report.file:
+            item.evidence_file = report.file
+    item.save()
+    verdict = "принят" if accept else "возвращён"
+    _changed(user, item.route, None, f"отчёт по пункту «{item.title}» {verdict}")
+    return report
+
+
+# -- workflow --------------------------------------------------------------------------------
+@transaction.atomic
+def transition(user, route: Route, name: str, comment: str, expected_version: int | None) -> Route:
+    """Move the route by a named transition; only the allowed role, always with a comment."""
+    route = _locked(route)
+    _check_sees(user, route.person_id)
+    step = workflow.TRANSITIONS.get(name)
+    role = _role(user)
+    if step is None or route.status not in step.sources:
+        raise ValidationError("Этот шаг невозможен в текущем состоянии маршрута.")
+    if role not in step.roles:
+        raise PermissionDenied(f"Шаг «{step.label}» выполняет другой участник.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Добавьте комментарий к шагу."})
+    if name == "compose" and not route.items.exists():
+        raise ValidationError("Карта развития пуста: добавьте хотя бы один пункт.")
+    if name == "complete":
+        _check_completion(route)
+    if name == "close":
+        route.closed_reason = comment.strip()
+    previous = route.status
+    route.status = step.target
+    if name == "compose" and route.tutor_id is None:
+        route.tutor = user
+    if name == "agree_methodist" and route.methodist_id is None:
+        route.methodist = user
+    route.save()
+    RouteEvent.objects.create(
+        route=route, from_status=previous, to_status=step.target, actor=user, comment=comment
+    )
+    return _changed(user, route, expected_version, step.label)
+
+
+def exit_result_for(route: Route) -> Result | None:
+    """An exit diagnostics result of the person taken after the route started."""
+    return (
+        Result.objects.filter(
+            person_id=route.person_id, procedure__kind="exit", taken_on__gte=route.starts_on
+        )
+        .order_by("-taken_on", "-id")
+        .first()
+    )
+
+
+def _check_completion(route: Route) -> None:
+    problems = []
+    exit_result = exit_result_for(route)
+    if exit_result is None:
+        problems.append("нет результата выходной диагностики")
+    if not route.evaluation.strip():
+        problems.append("нет оценки методиста")
+    if not route.self_evaluation.strip():
+        problems.append("нет самооценки педагога")
+    if problems:
+        raise ValidationError("Маршрут нельзя завершить: " + "; ".join(problems) + ".")
+    route.exit_result = exit_result
+
+
+# -- templates -------------------------------------------------------------------------------
+@transaction.atomic
+def template_create(
+    user, name: str, items: list[dict], *, description="", areas=()
+) -> RouteTemplate:
+    if _role(user) != Role.CNPPM:
+        raise PermissionDenied("Шаблоны составляет методист института.")
+    if not items:
+        raise ValidationError("Добавьте в шаблон хотя бы один пункт.")
+    template = RouteTemplate.objects.create(
+        region=scope_of(user).default_region(), name=name, description=description, author=user
+    )
+    template.areas.set(areas)
+    TemplateItem.objects.bulk_create(
+        TemplateItem(template=template, position=i, **item) for i, item in enumerate(items, 1)
+    )
+    return template
+
+
+@transaction.atomic
+def routes_from_template(
+    user, template: RouteTemplate, people, starts_on: date, ends_on: date, *, methodist=None
+) -> list[Route]:
+    """One independent draft route per person, with the template's map, in a few queries.
+
+    People who already have a route under way are skipped (listed in the exception if all are).
+    """
+    if _role(user) != Role.CNPPM:
+        raise PermissionDenied("Маршруты по шаблону создаёт методист института.")
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "Окончание должно быть позже начала."})
+    visible = scope_of(user).people().filter(pk__in=[p.pk for p in people])
+    busy = set(
+        Route.objects.filter(person__in=visible)
+        .exclude(status__in=(Status.COMPLETED, Status.CLOSED))
+        .values_list("person_id", flat=True)
+    )
+    people = list(
+        visible.exclude(pk__in=busy).prefetch_related(
+            "employments__organization__municipality", "employments__position",
+            "employments__subjects",
+        )
+    )  # fmt: skip
+    if not people:
+        raise ValidationError("Ни для кого из выбранных нельзя создать маршрут.")
+    results = _latest_results([p.pk for p in people])
+    routes = [
+        _build(p, starts_on, ends_on, methodist=methodist, tutor=user, result=results.get(p.pk))
+        for p in people
+    ]
+    for route in routes:
+        route.template = template
+    Route.objects.bulk_create(routes)
+    template_items = list(template.items.all())
+    RouteItem.objects.bulk_create(
+        RouteItem(
+            route=route,
+            position=t.position,
+            level=t.level,
+            activity_kind=t.activity_kind,
+            title=t.title,
+            source=t.source,
+            area_id=t.area_id,
+            competency=t.competency,
+            starts_on=starts_on + timedelta(days=t.start_offset_days),
+            due_on=min(starts_on + timedelta(days=t.start_offset_days + t.duration_days), ends_on),
+            result_form=t.result_form,
+        )
+        for route in routes
+        for t in template_items
+    )
+    RouteEvent.objects.bulk_create(
+        RouteEvent(route=r, to_status=Status.DRAFT, actor=user, comment=f"по шаблону «{template}»")
+        for r in routes
+    )
+    items_by_route = {}
+    for item in RouteItem.objects.filter(route__in=routes).order_by("position", "id"):
+        items_by_route.setdefault(item.route_id, []).append(item)
+    RouteVersion.objects.bulk_create(
+        RouteVersion(
+            route=r, number=1, snapshot=snapshot(r, items_by_route.get(r.pk, [])),
+            author=user, reason=f"создан по шаблону «{template}»",
+        )
+        for r in routes
+    )  # fmt: skip
+    return routes
+
+
+def _latest_results(person_ids: list[int]) -> dict[int, Result]:
+    latest = {}
+    rows = (
+        Result.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "-taken_on", "-id")
+        .prefetch_related("area_scores__area")
+    )
+    for result in rows:
+        latest.setdefault(result.person_id, result)
+    return latest

@@ -189,6 +189,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or a "status" with its own choices: each set gets its name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "nms.registry.models.OrganizationKind",
+        "ItemKindEnum": "nms.diagnostics.models.ItemKind",
+        "ProcedureKindEnum": "nms.diagnostics.models.ProcedureKind",
+        "ReviewStatusEnum": "nms.diagnostics.models.ReviewStatus",
+        "AttemptStatusEnum": "nms.diagnostics.models.AttemptStatus",
+    },
 }
 
 

@@ -20,9 +20,24 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    """Mark browser tests and run them last: a transactional test ends by emptying every table,
+    the reference data of the data migrations too, which the tests after it rely on."""
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Put back what the data migrations loaded (positions, subjects, competency areas)."""
+    from nms.diagnostics import areas
+    from nms.diagnostics.models import CompetencyArea, SubCompetency
+    from nms.registry import dictionaries
+    from nms.registry.models import Position, Subject
+
+    dictionaries.install(Position, Subject)
+    areas.install(CompetencyArea, SubCompetency)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from nms.accounts.models import Role, User
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import inn_error, oktmo_error, snils_error
 from nms.demo.accounts import DEMO_PASSWORD, USERNAMES
+from nms.demo.build import build_demo_region
 from nms.demo.generator import GenerationError, generate_region
 from nms.registry.models import (
     Category,
@@ -267,12 +268,13 @@ def test_generate_region_command():
 
 def test_demo_bootstrap_generates_once(monkeypatch):
     command = importlib.import_module("nms.demo.management.commands.demo-bootstrap")
-    small = partial(generate_region, municipalities=2, organizations=12, people=300)
-    monkeypatch.setattr(command, "generate_region", small)
+    small = partial(build_demo_region, municipalities=2, organizations=12, people=300)
+    monkeypatch.setattr(command, "build_demo_region", small)
     out = StringIO()
     call_command("demo-bootstrap", stdout=out)
     assert "Создан регион" in out.getvalue()
     assert "муниципальный координатор" in out.getvalue()
+    assert "индивидуальных образовательных маршрутов" in out.getvalue()
     out = StringIO()
     call_command("demo-bootstrap", stdout=out)
     assert "генерация пропущена" in out.getvalue()

@@ -35,7 +35,7 @@ def areas(db):
 
 @pytest.fixture
 def bank(areas):
-    """Per non-subject area: 4 easy, 4 medium, 3 hard approved items; 2 drafts that must not be used;
+    """Per non-subject area: 4 easy, 4 medium, 3 hard approved items and a draft never to use;
     subject items for mathematics and physics (3 medium each)."""
     kinds = list(ItemKind)
     n = 0

@@ -56,8 +56,8 @@ def generate_routes(region: Region, *, seed: int = 1, today: date | None = None,
     today = today or date.today()
     rng = random.Random(f"routes:{seed}")
     actors = {u.username: u for u in User.objects.filter(username__in=("cnppm", "methodist"))}
-    if len(actors) < 2:
-        return 0
+    if len(actors) < 2 or actors["cnppm"].region_id != region.pk:
+        return 0  # the demo accounts belong to another region
     teacher = User.objects.filter(username="teacher").first()
     people = list(actors["methodist"].assigned_people.order_by("pk"))
     if teacher and teacher.person in people:

@@ -38,3 +38,15 @@ AREAS = [
         "управление кадровыми ресурсами",
     ]),
 ]  # fmt: skip
+
+
+def install(area_model, subcompetency_model) -> None:
+    """Load the areas (idempotent); takes the models so a migration can pass its own."""
+    for order, (code, name, is_subject, for_managers, subs) in enumerate(AREAS, start=1):
+        area, _ = area_model.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "is_subject": is_subject, "for_managers": for_managers,
+                      "order": order},
+        )  # fmt: skip
+        for sub in subs:
+            subcompetency_model.objects.get_or_create(area=area, name=sub)

@@ -4,17 +4,30 @@ Results and attempts follow the people scope: a teacher sees their own, a school
 a municipality its people's. The item bank (with its keys) is for its authors and reviewers.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.diagnostics.models import (
+    Answer,
     Attempt,
+    AttemptStatus,
+    Group,
     Item,
     Membership,
     Procedure,
+    ProcedureKind,
     Result,
+    VariantItem,
 )
+from nms.registry.models import Person
+from nms.registry.selectors import EMPLOYMENTS_FOR_LISTS
 
 
 def items_visible(user) -> QuerySet[Item]:
@@ -72,3 +85,167 @@ def person_results(user, person) -> QuerySet[Result]:
         .prefetch_related("area_scores__area")
         .order_by("-taken_on", "-id")
     )
+
+
+# -- pages of procedures, groups, testing and results ----------------------------------------
+def procedures_for_list(user) -> QuerySet[Procedure]:
+    return (
+        procedures_visible(user)
+        .select_related("municipality")
+        .annotate(group_count=Count("groups"))
+        .order_by("-starts_on", "name", "pk")
+    )
+
+
+def procedure_groups(user, procedure: Procedure) -> QuerySet[Group]:
+    """The procedure's groups with the number of members the user may see and variant size."""
+    people = scope_of(user).people()
+    members = Membership.objects.filter(group=OuterRef("pk"), person__in=people)
+    return (
+        procedure.groups.select_related("subject")
+        .annotate(
+            member_count=Coalesce(
+                Subquery(
+                    members.order_by().values("group").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            item_count=Count("variant__variant_items"),
+        )
+        .order_by("number")
+    )
+
+
+def group_get(user, pk) -> Group:
+    groups = Group.objects.filter(procedure__in=procedures_visible(user))
+    return get_visible_or_404(groups.select_related("procedure", "subject"), pk=pk)
+
+
+def group_members(user, group: Group) -> QuerySet[Person]:
+    """Members of the group within the user's scope, with their jobs for the list."""
+    return (
+        scope_of(user)
+        .people()
+        .filter(diagnostic_groups=group)
+        .prefetch_related(EMPLOYMENTS_FOR_LISTS)
+        .order_by("last_name", "first_name", "middle_name", "pk")
+    )
+
+
+def variant_items(group: Group) -> QuerySet[VariantItem]:
+    return VariantItem.objects.filter(variant__group=group).select_related(
+        "item__area", "item__subject"
+    )
+
+
+def own_attempt_get(user, pk) -> Attempt:
+    """An attempt is the answer sheet: only its own person opens it, whoever else sees results."""
+    own = attempts_visible(user).filter(person_id=user.person_id or 0)
+    return get_visible_or_404(own.select_related("procedure", "variant"), pk=pk)
+
+
+def attempt_questions(attempt: Attempt) -> list[tuple[VariantItem, Answer | None]]:
+    """The variant's items in order, each with the answer saved so far (two queries)."""
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    rows = attempt.variant.variant_items.select_related("item__area").order_by("position")
+    return [(row, answers.get(row.item_id)) for row in rows]
+
+
+def attempt_result(user, attempt: Attempt) -> Result | None:
+    return (
+        results_visible(user)
+        .filter(procedure_id=attempt.procedure_id, person_id=attempt.person_id)
+        .first()
+    )
+
+
+def result_get(user, pk) -> Result:
+    results = results_visible(user).select_related("procedure", "person")
+    return get_visible_or_404(results.prefetch_related("area_scores__area"), pk=pk)
+
+
+@dataclass
+class MyDiagnostic:
+    """An open procedure of the teacher, with their attempt and result if there are any."""
+
+    procedure: Procedure
+    attempt: Attempt | None
+    result: Result | None
+    now: datetime
+
+    @property
+    def minutes_left(self) -> int | None:
+        if self.attempt is None or self.attempt.deadline is None:
+            return None
+        seconds = (self.attempt.deadline - self.now).total_seconds()
+        return max(0, math.ceil(seconds / 60))
+
+    @property
+    def state(self) -> str:
+        """new, in_progress or finished (time over counts as finished)."""
+        if self.attempt is None:
+            return "new"
+        if self.attempt.status == AttemptStatus.IN_PROGRESS and self.minutes_left != 0:
+            return "in_progress"
+        return "finished"
+
+
+def my_diagnostics(user) -> list[MyDiagnostic]:
+    """Open procedures where the user, as a teacher, has a variant to take (three queries)."""
+    if user.person_id is None:
+        return []
+    today = timezone.localdate()
+    procedures = list(
+        Procedure.objects.filter(
+            groups__membership__person_id=user.person_id,
+            groups__variant__isnull=False,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        ).order_by("ends_on", "name")
+    )
+    ids = [p.pk for p in procedures]
+    attempts = {
+        a.procedure_id: a
+        for a in Attempt.objects.filter(person_id=user.person_id, procedure_id__in=ids)
+    }
+    results = {
+        r.procedure_id: r
+        for r in Result.objects.filter(person_id=user.person_id, procedure_id__in=ids)
+    }
+    now = timezone.now()
+    return [MyDiagnostic(p, attempts.get(p.pk), results.get(p.pk), now) for p in procedures]
+
+
+def results_comparison(results) -> dict:
+    """A person's results side by side: one column per result, oldest first, one row per area.
+
+    When there is an exit result after an entry one, `change` holds, per area, the latest exit
+    share minus the latest entry share before it.
+    """
+    columns = sorted(results, key=lambda r: (r.taken_on, r.pk))
+    areas: dict = {}
+    cells: dict = {}
+    for column, result in enumerate(columns):
+        for score in result.area_scores.all():
+            areas.setdefault(score.area.pk, score.area)
+            cells[score.area.pk, column] = score
+    exits = [i for i, r in enumerate(columns) if r.procedure.kind == ProcedureKind.EXIT]
+    last_exit = exits[-1] if exits else None
+    entries = [
+        i
+        for i, r in enumerate(columns)
+        if r.procedure.kind == ProcedureKind.ENTRY and last_exit is not None and i < last_exit
+    ]
+    last_entry = entries[-1] if entries else None
+    rows = []
+    for area in sorted(areas.values(), key=lambda a: (a.order, a.name)):
+        row = [cells.get((area.pk, i)) for i in range(len(columns))]
+        change = None
+        if last_entry is not None:
+            before, after = row[last_entry], row[last_exit]
+            if before is not None and after is not None:
+                change = after.share - before.share
+        rows.append({"area": area, "cells": row, "change": change})
+    compared = (columns[last_entry], columns[last_exit]) if last_entry is not None else None
+    return {"columns": columns, "rows": rows, "compared": compared}

@@ -25,6 +25,7 @@ from nms.diagnostics.models import (
     ResultSource,
     Variant,
 )
+from nms.diagnostics.variants import OverlapReport, assemble_variants
 from nms.registry.selectors import filter_people
 
 NO_RIGHTS = "У вас нет прав на проведение диагностики."
@@ -61,12 +62,29 @@ def _check_manage(user, procedure: Procedure | None = None, *, level=None, munic
             )
 
 
+def can_manage(user, procedure: Procedure) -> bool:
+    """Whether the user may change the procedure (its groups, blueprint, variants)."""
+    try:
+        _check_manage(user, procedure)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @transaction.atomic
 def procedure_create(user, data: dict, blueprint: list[dict]) -> Procedure:
     """A procedure with its blueprint rows: [{"area": area, "easy": n, "medium": n, "hard": n}]."""
     scope = scope_of(user)
     if scope.role == Role.MUNICIPAL:
-        data = {**data, "level": Level.MUNICIPAL, "municipality": scope.user.municipality}
+        # A municipal service runs its own municipality's diagnostics; asking for another level
+        # or municipality is refused by _check_manage below.
+        data = {"level": Level.MUNICIPAL, **data}
+        if data["level"] == Level.MUNICIPAL and not data.get("municipality"):
+            data["municipality"] = scope.user.municipality
+    if data.get("level") == Level.MUNICIPAL and not data.get("municipality"):
+        raise ValidationError(
+            {"municipality": "Для муниципальной диагностики укажите муниципалитет."}
+        )
     _check_manage(user, level=data.get("level"), municipality=data.get("municipality"))
     region = scope.default_region()
     if region is None:
@@ -104,6 +122,11 @@ def group_candidates(user, criteria: dict):
     return filter_people(people, **{k: v for k, v in criteria.items() if k in GROUP_CRITERIA})
 
 
+def group_preview(user, procedure: Procedure, criteria: dict):
+    """The people a new group with these criteria would take (as group_create does)."""
+    return group_candidates(user, criteria).exclude(diagnostic_groups__procedure=procedure)
+
+
 @transaction.atomic
 def group_create(user, procedure: Procedure, name: str, criteria: dict, subject=None) -> Group:
     """A target group: everyone in scope matching the criteria and in no other group yet."""
@@ -131,6 +154,20 @@ def group_create(user, procedure: Procedure, name: str, criteria: dict, subject=
         Membership(group=group, person_id=pk, procedure=procedure) for pk in person_ids
     )
     return group
+
+
+@transaction.atomic
+def group_delete(user, group: Group) -> None:
+    _check_manage(user, group.procedure)
+    if Attempt.objects.filter(procedure_id=group.procedure_id).exists():
+        raise ValidationError("Группы нельзя менять: тестирование уже начато.")
+    group.delete()
+
+
+def variants_assemble(user, procedure: Procedure) -> OverlapReport:
+    """Assemble the variants of every group (see nms.diagnostics.variants), for a manager."""
+    _check_manage(user, procedure)
+    return assemble_variants(procedure)
 
 
 # -- testing ---------------------------------------------------------------------------------

@@ -57,3 +57,11 @@ SUBJECTS = [
     "дошкольное образование",
     "дополнительное образование",
 ]
+
+
+def install(position_model, subject_model) -> None:
+    """Load the dictionaries (idempotent); takes the models so a migration can pass its own."""
+    for name, pedagogical in POSITIONS:
+        position_model.objects.get_or_create(name=name, defaults={"is_pedagogical": pedagogical})
+    for name in SUBJECTS:
+        subject_model.objects.get_or_create(name=name)

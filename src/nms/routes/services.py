@@ -35,6 +35,7 @@ ITEM_FIELDS = (
     "level", "activity_kind", "title", "source", "area", "competency", "starts_on", "due_on",
     "result_form",
 )  # fmt: skip
+TEXT_ITEM_FIELDS = ("source", "competency")
 
 
 class StaleRoute(ValidationError):
@@ -154,6 +155,12 @@ def _locked(route: Route) -> Route:
 
 
 # -- creation ----------------------------------------------------------------------------------
+def can_create(user) -> bool:
+    """Who may open a route at all: a teacher (for themself) or the institute's methodist."""
+    role = _role(user)
+    return role == Role.CNPPM or (role == Role.TEACHER and user.person_id is not None)
+
+
 @transaction.atomic
 def route_create(
     user, person: Person, starts_on: date, ends_on: date, *, methodist=None, tutor=None
@@ -236,8 +243,8 @@ def item_add(user, route: Route, data: dict, expected_version: int | None) -> Ro
     _validate_item(route, data)
     position = route.items.order_by("-position").values_list("position", flat=True).first() or 0
     item = RouteItem(route=route, position=position + 1, **{f: data.get(f) for f in ITEM_FIELDS})
-    for field in ("source", "competency"):
-        item.__dict__[field] = item.__dict__[field] or ""
+    for field in TEXT_ITEM_FIELDS:
+        setattr(item, field, getattr(item, field) or "")
     item.full_clean()
     item.save()
     _changed(user, route, expected_version, f"добавлен пункт «{item.title}»")
@@ -251,7 +258,8 @@ def item_update(user, item: RouteItem, data: dict, expected_version: int | None)
     _validate_item(route, data)
     for field in ITEM_FIELDS:
         if field in data:
-            setattr(item, field, data[field] if data[field] is not None else "")
+            value = data[field]
+            setattr(item, field, "" if value is None and field in TEXT_ITEM_FIELDS else value)
     item.full_clean()
     item.save()
     _changed(user, route, expected_version, f"изменён пункт «{item.title}»")
@@ -275,6 +283,18 @@ TEXT_FIELDS = {
 }
 
 
+def fillable_texts(user, route: Route) -> list[str]:
+    """The fields of TEXT_FIELDS the user may fill in the route's current state."""
+    role = _role(user)
+    if role == Role.TEACHER and route.person_id != user.person_id:
+        return []
+    return [
+        field
+        for field, (owner, statuses) in TEXT_FIELDS.items()
+        if role == owner and route.status in statuses
+    ]
+
+
 @transaction.atomic
 def texts_update(user, route: Route, data: dict, expected_version: int | None) -> Route:
     route = _locked(route)
@@ -295,6 +315,21 @@ def texts_update(user, route: Route, data: dict, expected_version: int | None) -
 
 
 # -- reports on items ------------------------------------------------------------------------
+def can_report(user, item: RouteItem) -> bool:
+    """The teacher reports on an item of their own route under way until the item is done."""
+    route = item.route
+    return (
+        user.person_id is not None
+        and route.person_id == user.person_id
+        and route.status in (Status.IN_PROGRESS, Status.AUDIT)
+        and item.status != ItemStatus.DONE
+    )
+
+
+def can_decide_reports(user) -> bool:
+    return _role(user) == Role.METHODIST
+
+
 @transaction.atomic
 def report_submit(user, item: RouteItem, *, text="", file=None, link="") -> ItemReport:
     route = _locked(item.route)
@@ -402,6 +437,10 @@ def _check_completion(route: Route) -> None:
 
 
 # -- templates -------------------------------------------------------------------------------
+def can_manage_templates(user) -> bool:
+    return _role(user) == Role.CNPPM
+
+
 @transaction.atomic
 def template_create(
     user, name: str, items: list[dict], *, description="", areas=()

@@ -2,22 +2,12 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from nms.diagnostics.areas import AREAS
+    from nms.diagnostics.areas import install
 
-    CompetencyArea = apps.get_model("diagnostics", "CompetencyArea")
-    SubCompetency = apps.get_model("diagnostics", "SubCompetency")
-    for order, (code, name, is_subject, for_managers, subs) in enumerate(AREAS, start=1):
-        area, _ = CompetencyArea.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "is_subject": is_subject,
-                "for_managers": for_managers,
-                "order": order,
-            },
-        )
-        for sub in subs:
-            SubCompetency.objects.get_or_create(area=area, name=sub)
+    install(
+        apps.get_model("diagnostics", "CompetencyArea"),
+        apps.get_model("diagnostics", "SubCompetency"),
+    )
 
 
 class Migration(migrations.Migration):

@@ -2,14 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from nms.registry.dictionaries import POSITIONS, SUBJECTS
+    from nms.registry.dictionaries import install
 
-    Position = apps.get_model("registry", "Position")
-    Subject = apps.get_model("registry", "Subject")
-    for name, pedagogical in POSITIONS:
-        Position.objects.get_or_create(name=name, defaults={"is_pedagogical": pedagogical})
-    for name in SUBJECTS:
-        Subject.objects.get_or_create(name=name)
+    install(apps.get_model("registry", "Position"), apps.get_model("registry", "Subject"))
 
 
 class Migration(migrations.Migration):

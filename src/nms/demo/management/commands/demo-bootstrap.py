@@ -3,14 +3,15 @@
 from django.core.management.base import BaseCommand
 
 from nms.demo.accounts import accounts_table
-from nms.demo.generator import generate_region
+from nms.demo.build import build_demo_region
 from nms.registry.models import Region
 
 
 class Command(BaseCommand):
     help = (
         "Если в базе нет ни одного региона, создаёт демонстрационный (13 муниципалитетов, "
-        "300 организаций, 11 500 работников); затем выводит демонстрационные учётные записи."
+        "300 организаций, 11 500 работников, диагностика и ИОМ); затем выводит "
+        "демонстрационные учётные записи."
     )
 
     def handle(self, *args, **options):
@@ -19,6 +20,6 @@ class Command(BaseCommand):
             self.stdout.write(f"В базе уже есть регионы ({names}); генерация пропущена.")
         else:
             self.stdout.write("Регионов в базе нет — создаю демонстрационный регион…")
-            self.stdout.write(generate_region().as_text())
+            self.stdout.write(build_demo_region())
         self.stdout.write("")
         self.stdout.write(accounts_table())

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from nms.demo.accounts import accounts_table
-from nms.demo.generator import DEFAULT_REGION_NAME, GenerationError, generate_region
+from nms.demo.build import build_demo_region
+from nms.demo.generator import DEFAULT_REGION_NAME, GenerationError
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = generate_region(
+            text = build_demo_region(
                 municipalities=options["municipalities"],
                 organizations=options["organizations"],
                 people=options["people"],
@@ -27,6 +28,6 @@ class Command(BaseCommand):
             )
         except GenerationError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(summary.as_text())
+        self.stdout.write(text)
         self.stdout.write("")
         self.stdout.write(accounts_table())

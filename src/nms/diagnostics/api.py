@@ -1,0 +1,578 @@
+"""The diagnostics REST API: thin serializers and viewsets, mounted at /api/v1/diagnostics/.
+
+Reads start from `nms.diagnostics.selectors`, writes go through `nms.diagnostics.services`; the only
+work done here is turning JSON into the services' arguments and their errors into HTTP answers
+(Django's ValidationError → 400, PermissionDenied → 403, an object outside the scope → 404).
+"""
+
+import django_filters as df
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from nms.accounts.scope import scope_of
+from nms.diagnostics import bank, selectors, services
+from nms.diagnostics.models import (
+    AreaScore,
+    Attempt,
+    AttemptStatus,
+    BlueprintRow,
+    CompetencyArea,
+    Difficulty,
+    Group,
+    Item,
+    ItemKind,
+    Procedure,
+    Result,
+    ReviewStatus,
+    SubCompetency,
+)
+from nms.diagnostics.variants import overlap_report
+from nms.registry.api import ScopedPrimaryKeyField, ServiceWritesMixin, service_errors
+from nms.registry.filters import YesNoFilter
+from nms.registry.models import Municipality, Organization, Position, Subject
+
+PROCEDURE_FIELDS = [
+    "name",
+    "level",
+    "kind",
+    "municipality",
+    "starts_on",
+    "ends_on",
+    "threshold",
+    "time_limit_minutes",
+    "seed",
+    "is_external",
+]
+
+
+class CanManageDiagnostics(permissions.BasePermission):
+    """Writes only for roles that run diagnostics at all; whether this procedure may be changed
+    is decided by the service."""
+
+    message = services.NO_RIGHTS
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return scope_of(request.user).can_manage_diagnostics
+
+
+class CanEditItemBank(permissions.BasePermission):
+    message = bank.NO_RIGHTS
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return scope_of(request.user).can_edit_item_bank
+
+
+# -- competency areas and the item bank --------------------------------------------------------
+class SubCompetencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubCompetency
+        fields = ["id", "name"]
+
+
+class CompetencyAreaSerializer(serializers.ModelSerializer):
+    subcompetencies = SubCompetencySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CompetencyArea
+        fields = ["id", "code", "name", "is_subject", "for_managers", "order", "subcompetencies"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """An item of the bank with its options and answer key (see nms.diagnostics.scoring)."""
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "code",
+            "area",
+            "subcompetency",
+            "subject",
+            "kind",
+            "difficulty",
+            "text",
+            "options",
+            "key",
+            "points",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ItemWriteSerializer(serializers.ModelSerializer):
+    """Options and key as on the bank's page; the answer shows them as stored (ItemSerializer)."""
+
+    options = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="По одному варианту на строке; для соответствия — левый столбец.",
+    )
+    options_right = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Только для соответствия: правый столбец, по одному на строке.",
+    )
+    key = serializers.CharField(
+        help_text="Номера считаются от 1. "
+        + "; ".join(f"{kind.label}: {hint}" for kind, hint in bank.KEY_HINTS.items())
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "code",
+            "area",
+            "subcompetency",
+            "subject",
+            "kind",
+            "difficulty",
+            "text",
+            "options",
+            "options_right",
+            "key",
+            "points",
+        ]
+        # The service checks the code and its uniqueness, with its own messages.
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class ItemStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ReviewStatus.choices, label="Статус экспертизы")
+
+
+def _item_form(item: Item) -> dict:
+    """The item's values as the bank services take them, for a partial update."""
+    options, options_right = bank.format_options(item.kind, item.options)
+    return {
+        "code": item.code,
+        "area": item.area,
+        "subcompetency": item.subcompetency,
+        "subject": item.subject,
+        "kind": item.kind,
+        "difficulty": item.difficulty,
+        "text": item.text,
+        "options": options,
+        "options_right": options_right,
+        "key": bank.format_key(item.kind, item.key),
+        "points": item.points,
+    }
+
+
+class ItemFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (шифр, формулировка)", method="filter_query")
+    area = df.ModelChoiceFilter(label="Область", queryset=CompetencyArea.objects.all())
+    subject = df.ModelChoiceFilter(label="Предмет", queryset=Subject.objects.all())
+    kind = df.ChoiceFilter(label="Тип", choices=ItemKind.choices)
+    difficulty = df.ChoiceFilter(label="Уровень сложности", choices=Difficulty.choices)
+    status = df.ChoiceFilter(label="Статус экспертизы", choices=ReviewStatus.choices)
+
+    class Meta:
+        model = Item
+        fields = []
+
+    def filter_query(self, queryset, name, value):
+        return bank.search_items(queryset, value)
+
+
+class CompetencyAreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Области профессиональных компетенций и входящие в них компетенции."""
+
+    serializer_class = CompetencyAreaSerializer
+    queryset = CompetencyArea.objects.prefetch_related("subcompetencies")
+
+
+@extend_schema_view(
+    create=extend_schema(request=ItemWriteSerializer, responses={201: ItemSerializer}),
+    update=extend_schema(request=ItemWriteSerializer, responses=ItemSerializer),
+    partial_update=extend_schema(request=ItemWriteSerializer, responses=ItemSerializer),
+)
+class ItemViewSet(
+    ServiceWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Банк заданий с ключами: только для его авторов и экспертов (остальным — пустой список).
+
+    Новое задание — черновик; изменение утверждённого задания возвращает его на экспертизу."""
+
+    permission_classes = [permissions.IsAuthenticated, CanEditItemBank]
+    filterset_class = ItemFilterSet
+    read_serializer_class = ItemSerializer
+    write_serializer_class = ItemWriteSerializer
+
+    def get_queryset(self):
+        return selectors.items_visible(self.request.user)
+
+    def perform_service_create(self, data):
+        with service_errors():
+            return bank.item_create(self.request.user, data)
+
+    def perform_service_update(self, instance, data):
+        with service_errors():
+            return bank.item_update(self.request.user, instance, {**_item_form(instance), **data})
+
+    @extend_schema(request=ItemStatusSerializer, responses=ItemSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def status(self, request, pk=None):
+        """Перевести задание по ходу экспертизы (авторы и эксперты банка)."""
+        serializer = ItemStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            item = bank.item_set_status(
+                request.user, self.get_object(), serializer.validated_data["status"]
+            )
+        return self._answer(item)
+
+
+# -- procedures, groups, variants --------------------------------------------------------------
+class BlueprintRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BlueprintRow
+        fields = ["area", "easy", "medium", "hard"]
+
+
+class ProcedureSerializer(serializers.ModelSerializer):
+    group_count = serializers.IntegerField(read_only=True)
+    blueprint = BlueprintRowSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Procedure
+        fields = ["id", *PROCEDURE_FIELDS, "created_at", "group_count", "blueprint"]
+        read_only_fields = fields
+
+
+class ProcedureCreateSerializer(serializers.ModelSerializer):
+    municipality = ScopedPrimaryKeyField(
+        lambda scope: scope.municipalities(),
+        queryset=Municipality.objects.all(),
+        required=False,
+        allow_null=True,
+        label="Муниципалитет",
+    )
+    blueprint = BlueprintRowSerializer(
+        many=True,
+        required=False,
+        label="Спецификация",
+        help_text="Сколько заданий каждой области и уровня сложности в варианте.",
+    )
+
+    class Meta:
+        model = Procedure
+        fields = [*PROCEDURE_FIELDS, "blueprint"]
+        validators = []
+
+    def validate_blueprint(self, rows):
+        areas = [row["area"] for row in rows]
+        if len(set(areas)) != len(areas):
+            raise serializers.ValidationError("Каждая область указывается один раз.")
+        return rows
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(
+        read_only=True, help_text="Участники в области доступа пользователя."
+    )
+    item_count = serializers.IntegerField(read_only=True, help_text="Заданий в варианте группы.")
+
+    class Meta:
+        model = Group
+        fields = ["id", "number", "name", "criteria", "subject", "member_count", "item_count"]
+        read_only_fields = fields
+
+
+class GroupCreateSerializer(serializers.Serializer):
+    """A group takes everyone in the user's scope matching all the given conditions."""
+
+    name = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    municipality = ScopedPrimaryKeyField(
+        lambda scope: scope.municipalities(),
+        queryset=Municipality.objects.all(),
+        required=False,
+        label="Муниципалитет",
+    )
+    organization = ScopedPrimaryKeyField(
+        lambda scope: scope.organizations(),
+        queryset=Organization.objects.all(),
+        required=False,
+        label="Организация",
+    )
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Subject.objects.all(),
+        required=False,
+        label="Предмет",
+        help_text="Также предмет заданий предметной области.",
+    )
+    position = serializers.PrimaryKeyRelatedField(
+        queryset=Position.objects.all(), required=False, label="Должность"
+    )
+    young = serializers.BooleanField(required=False, allow_null=True, label="Молодые педагоги")
+    manager = serializers.BooleanField(required=False, allow_null=True, label="Руководители")
+
+
+class OverlapPairSerializer(serializers.Serializer):
+    a = serializers.CharField(help_text="Группа")
+    b = serializers.CharField(help_text="Другая группа")
+    common = serializers.IntegerField(help_text="Общих заданий")
+    share = serializers.FloatField(help_text="Доля общих заданий от меньшего варианта, %")
+
+
+class OverlapReportSerializer(serializers.Serializer):
+    pairs = OverlapPairSerializer(many=True)
+    max_share = serializers.FloatField()
+
+
+# -- testing -----------------------------------------------------------------------------------
+class AttemptSerializer(serializers.ModelSerializer):
+    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
+    seconds_left = serializers.SerializerMethodField(
+        help_text="Секунд до окончания времени; пусто, если время не ограничено."
+    )
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "procedure",
+            "procedure_name",
+            "status",
+            "started_at",
+            "deadline",
+            "finished_at",
+            "seconds_left",
+        ]
+        read_only_fields = fields
+
+    def get_seconds_left(self, attempt) -> int | None:
+        if attempt.deadline is None:
+            return None
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            return 0
+        return max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+
+
+class QuestionSerializer(serializers.Serializer):
+    """An item of the variant as the test-taker sees it — never its key — and the saved response."""
+
+    # Serializes {"row": VariantItem, "answer": Answer or None}.
+
+    position = serializers.IntegerField(source="row.position")
+    item = serializers.IntegerField(source="row.item_id")
+    area = serializers.CharField(source="row.item.area.name")
+    kind = serializers.ChoiceField(source="row.item.kind", choices=ItemKind.choices)
+    text = serializers.CharField(source="row.item.text")
+    options = serializers.JSONField(source="row.item.options")
+    points = serializers.IntegerField(source="row.item.points")
+    response = serializers.JSONField(source="answer.response", allow_null=True)
+
+
+class AttemptDetailSerializer(AttemptSerializer):
+    questions = serializers.SerializerMethodField()
+
+    class Meta(AttemptSerializer.Meta):
+        fields = [*AttemptSerializer.Meta.fields, "questions"]
+        read_only_fields = fields
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, attempt):
+        pairs = selectors.attempt_questions(attempt)
+        rows = [{"row": row, "answer": answer} for row, answer in pairs]
+        return QuestionSerializer(rows, many=True).data
+
+
+class AnswerSerializer(serializers.Serializer):
+    item = serializers.IntegerField(label="Задание (id)")
+    response = serializers.JSONField(
+        allow_null=True, label="Ответ", help_text="Форма ответа зависит от типа задания."
+    )
+
+
+# -- results -----------------------------------------------------------------------------------
+class AreaScoreSerializer(serializers.ModelSerializer):
+    area_name = serializers.CharField(source="area.name", read_only=True)
+
+    class Meta:
+        model = AreaScore
+        fields = ["area", "area_name", "score", "max_score", "share", "is_deficit"]
+        read_only_fields = fields
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
+    area_scores = AreaScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "procedure",
+            "procedure_name",
+            "taken_on",
+            "source",
+            "share",
+            "has_deficit",
+            "area_scores",
+        ]
+        read_only_fields = fields
+
+
+def _procedures(request):
+    if request is None:
+        return Procedure.objects.none()
+    return selectors.procedures_visible(request.user)
+
+
+class ResultFilterSet(df.FilterSet):
+    person = df.NumberFilter(field_name="person_id", label="Работник (id)")
+    procedure = df.ModelChoiceFilter(label="Диагностика", queryset=_procedures)
+    has_deficit = YesNoFilter(label="Есть дефицит")
+
+    class Meta:
+        model = Result
+        fields = []
+
+
+def results_for_list(user):
+    return (
+        selectors.results_visible(user)
+        .select_related("person", "procedure")
+        .prefetch_related(Prefetch("area_scores", AreaScore.objects.select_related("area")))
+    )
+
+
+# -- viewsets ----------------------------------------------------------------------------------
+@extend_schema_view(
+    create=extend_schema(request=ProcedureCreateSerializer, responses={201: ProcedureSerializer})
+)
+class ProcedureViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Диагностические процедуры в области доступа пользователя, их группы и варианты."""
+
+    permission_classes = [permissions.IsAuthenticated, CanManageDiagnostics]
+    serializer_class = ProcedureSerializer
+
+    def get_queryset(self):
+        return selectors.procedures_for_list(self.request.user).prefetch_related("blueprint")
+
+    def get_serializer_class(self):
+        return ProcedureCreateSerializer if self.action == "create" else ProcedureSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        blueprint = data.pop("blueprint", [])
+        with service_errors():
+            procedure = services.procedure_create(request.user, data, blueprint)
+        instance = self.get_queryset().get(pk=procedure.pk)
+        return Response(ProcedureSerializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def _groups(self, procedure):
+        return selectors.procedure_groups(self.request.user, procedure)
+
+    @extend_schema(methods=["GET"], responses=GroupSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=GroupCreateSerializer, responses={201: GroupSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def groups(self, request, pk=None):
+        """Группы процедуры; POST — новая группа по условиям отбора из реестра."""
+        procedure = self.get_object()
+        if request.method == "GET":
+            return Response(GroupSerializer(self._groups(procedure), many=True).data)
+        serializer = GroupCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        criteria = dict(serializer.validated_data)
+        name = criteria.pop("name")
+        with service_errors():
+            group = services.group_create(request.user, procedure, name, criteria)
+        return Response(
+            GroupSerializer(self._groups(procedure).get(pk=group.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=OverlapReportSerializer)
+    @action(detail=True, methods=["post"])
+    def assemble(self, request, pk=None):
+        """Собрать варианты всех групп по спецификации; ответ — пересечение вариантов."""
+        with service_errors():
+            report = services.variants_assemble(request.user, self.get_object())
+        return Response(OverlapReportSerializer(report).data)
+
+    @extend_schema(responses=OverlapReportSerializer)
+    @action(detail=True, methods=["get"])
+    def overlap(self, request, pk=None):
+        """Общие задания каждой пары вариантов процедуры."""
+        return Response(OverlapReportSerializer(overlap_report(self.get_object())).data)
+
+    @extend_schema(request=None, responses=AttemptDetailSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def start(self, request, pk=None):
+        """Начать (или продолжить) своё тестирование по этой процедуре."""
+        with service_errors():
+            attempt = services.attempt_start(request.user, self.get_object())
+        return Response(AttemptDetailSerializer(attempt).data)
+
+
+class AttemptViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Своё тестирование: задания варианта без ключей, сохранение ответов, завершение."""
+
+    serializer_class = AttemptDetailSerializer
+    queryset = Attempt.objects.none()  # the schema's model; objects come through get_object
+
+    def get_object(self):
+        return selectors.own_attempt_get(self.request.user, self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        attempt = services.expire_if_due(self.get_object())
+        return Response(AttemptDetailSerializer(attempt).data)
+
+    @extend_schema(request=AnswerSerializer, responses=AnswerSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Сохранить ответ на одно задание (до окончания времени и до завершения)."""
+        attempt = self.get_object()
+        serializer = AnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item, response = serializer.validated_data["item"], serializer.validated_data["response"]
+        with service_errors():
+            answer = services.answer_save(request.user, attempt, item, response)
+        return Response(
+            AnswerSerializer({"item": answer.item_id, "response": answer.response}).data
+        )
+
+    @extend_schema(request=None, responses=ResultSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Завершить тестирование; ответ — результат по областям с дефицитами."""
+        with service_errors():
+            result = services.attempt_submit(request.user, self.get_object())
+        return Response(ResultSerializer(results_for_list(request.user).get(pk=result.pk)).data)
+
+
+class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Результаты диагностики работников в области доступа, с баллами по областям."""
+
+    serializer_class = ResultSerializer
+    filterset_class = ResultFilterSet
+
+    def get_queryset(self):
+        return results_for_list(self.request.user)

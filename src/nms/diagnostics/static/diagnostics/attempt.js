@@ -1,0 +1,136 @@
+// Online testing: each answer is saved as soon as it changes; an answer that could not be sent
+// (no connection) is sent again until it is saved. The countdown starts from the seconds left
+// by the server's deadline; the server refuses answers after it whatever this page shows.
+(function () {
+  "use strict";
+  const sheet = document.getElementById("answer-sheet");
+  if (!sheet) return;
+  const RETRY_MS = 5000;
+  const TYPING_MS = 700;
+  const chains = new Map(); // form -> promise of its last save (saves of one item go in order)
+  const unsaved = new Set(); // forms whose latest answer the server has not confirmed
+  const typing = new Map(); // form -> timer of a text answer being typed
+  let closed = false;
+  let retryTimer = null;
+
+  function showStatus(form, html, state) {
+    const box = form.querySelector(".save-status");
+    box.innerHTML = html;
+    box.className = "save-status " + (state === "error" ? "field-error" : "muted");
+  }
+
+  function close(html) {
+    closed = true;
+    sheet.querySelectorAll("input, select, textarea").forEach((el) => (el.disabled = true));
+    const banner = document.getElementById("time-over");
+    if (html) banner.innerHTML = html;
+    banner.hidden = false;
+  }
+
+  async function send(form) {
+    if (closed) return;
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      showStatus(form, "Нет связи с сервером: ответ будет отправлен повторно.", "error");
+      scheduleRetry();
+      return;
+    }
+    const html = await response.text();
+    if (response.ok) {
+      unsaved.delete(form);
+      showStatus(form, html, "ok");
+      return;
+    }
+    unsaved.delete(form);
+    showStatus(form, html, "error");
+    if (response.status === 409) close(html);
+  }
+
+  function save(form) {
+    unsaved.add(form);
+    showStatus(form, "Сохранение…", "ok");
+    const chain = (chains.get(form) || Promise.resolve()).then(() => send(form));
+    chains.set(form, chain);
+    return chain;
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      unsaved.forEach((form) => save(form));
+    }, RETRY_MS);
+  }
+
+  function flushTyping() {
+    typing.forEach((timer, form) => {
+      clearTimeout(timer);
+      save(form);
+    });
+    typing.clear();
+  }
+
+  sheet.addEventListener("change", (event) => {
+    const form = event.target.closest("form");
+    if (!form) return;
+    clearTimeout(typing.get(form));
+    typing.delete(form);
+    save(form);
+  });
+  sheet.addEventListener("input", (event) => {
+    if (event.target.type !== "text") return;
+    const form = event.target.closest("form");
+    clearTimeout(typing.get(form));
+    typing.set(
+      form,
+      setTimeout(() => {
+        typing.delete(form);
+        save(form);
+      }, TYPING_MS),
+    );
+  });
+  window.addEventListener("online", () => unsaved.forEach((form) => save(form)));
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved.size || typing.size) event.preventDefault();
+  });
+
+  const submitForm = document.getElementById("submit-form");
+  submitForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!window.confirm(submitForm.dataset.confirm)) return;
+    flushTyping();
+    await Promise.all(chains.values());
+    if (unsaved.size && !closed) {
+      window.alert("Не все ответы сохранены: проверьте связь с интернетом и повторите.");
+      return;
+    }
+    submitForm.submit();
+  });
+
+  const countdown = document.getElementById("countdown");
+  if (countdown) {
+    const end = Date.now() + Number(countdown.dataset.remaining) * 1000;
+    const pad = (n) => String(n).padStart(2, "0");
+    const tick = () => {
+      const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      const hours = Math.floor(left / 3600);
+      const minutes = Math.floor((left % 3600) / 60);
+      countdown.textContent =
+        (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(left % 60);
+      if (left === 0) {
+        clearInterval(timer);
+        flushTyping();
+        Promise.all(chains.values()).then(() => closed || close());
+      }
+    };
+    const timer = setInterval(tick, 1000);
+    tick();
+  }
+})();

@@ -1,0 +1,332 @@
+"""Pages of diagnostic procedures and online testing: thin — selectors read, services write."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nms.accounts.scope import scope_of
+from nms.common.pagination import paginate
+from nms.common.views import require, save_through_service
+from nms.diagnostics import selectors, services
+from nms.diagnostics.forms import (
+    AnswerForm,
+    BlueprintForm,
+    GroupForm,
+    ProcedureForm,
+    key_text,
+    questions,
+)
+from nms.diagnostics.models import AttemptStatus
+from nms.diagnostics.variants import overlap_report
+from nms.registry.selectors import person_get
+
+
+def _can_view_procedures(user) -> bool:
+    """Procedures, groups and variants are for those who run diagnostics and the ministry."""
+    scope = scope_of(user)
+    return scope.can_manage_diagnostics or scope.is_region
+
+
+def _exists(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+@login_required
+def home(request):
+    user = request.user
+    scope = scope_of(user)
+    links = []
+    if _can_view_procedures(user):
+        links.append((reverse("procedure-list"), "Диагностические процедуры"))
+    # The bank and the maps are other pages of the diagnostics; linked once they are there.
+    if scope.can_see_item_bank and _exists("/diagnostics/bank/"):
+        links.append(("/diagnostics/bank/", "Банк заданий"))
+    if _can_view_procedures(user) and _exists("/diagnostics/maps/"):
+        links.append(("/diagnostics/maps/", "Карты дефицитов"))
+    return render(
+        request,
+        "diagnostics/home.html",
+        {
+            "mine": selectors.my_diagnostics(user),
+            "results": selectors.person_results(user, user.person_id) if user.person_id else [],
+            "links": links,
+        },
+    )
+
+
+# -- procedures ------------------------------------------------------------------------------
+@login_required
+def procedure_list(request):
+    require(_can_view_procedures(request.user))
+    page = paginate(request, selectors.procedures_for_list(request.user))
+    return render(
+        request, "diagnostics/procedure_list.html", {"page": page, "procedures": page.object_list}
+    )
+
+
+@login_required
+def procedure_create(request):
+    require(scope_of(request.user).can_manage_diagnostics)
+    form = ProcedureForm(request.POST or None, user=request.user)
+    blueprint = BlueprintForm(request.POST or None, prefix="bp")
+    if all([form.is_valid(), blueprint.is_valid()]):
+        procedure = save_through_service(
+            form,
+            lambda: services.procedure_create(
+                request.user, form.cleaned_data, blueprint.blueprint()
+            ),
+        )
+        if procedure:
+            messages.success(request, "Процедура создана. Добавьте группы и соберите варианты.")
+            return redirect("procedure-detail", procedure.pk)
+    return render(
+        request,
+        "diagnostics/procedure_form.html",
+        {"form": form, "blueprint": blueprint, "title": "Новая диагностическая процедура"},
+    )
+
+
+@login_required
+def procedure_detail(request, pk):
+    require(_can_view_procedures(request.user))
+    procedure = selectors.procedure_get(request.user, pk)
+    blueprint = list(procedure.blueprint.select_related("area"))
+    return render(
+        request,
+        "diagnostics/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "blueprint": blueprint,
+            "blueprint_total": sum(row.total for row in blueprint),
+            "groups": selectors.procedure_groups(request.user, procedure),
+            "overlap": overlap_report(procedure),
+            "can_manage": services.can_manage(request.user, procedure),
+        },
+    )
+
+
+@login_required
+def procedure_blueprint(request, pk):
+    procedure = selectors.procedure_get(request.user, pk)
+    require(services.can_manage(request.user, procedure))
+    blueprint = BlueprintForm(
+        request.POST or None, prefix="bp", initial_rows=procedure.blueprint.all()
+    )
+    if blueprint.is_valid():
+        try:
+            services.blueprint_update(request.user, procedure, blueprint.blueprint())
+        except ValidationError as error:
+            blueprint.add_error(None, error.messages)
+        else:
+            messages.success(request, "Спецификация сохранена. Соберите варианты заново.")
+            return redirect("procedure-detail", procedure.pk)
+    return render(
+        request,
+        "diagnostics/procedure_form.html",
+        {"blueprint": blueprint, "title": f"Спецификация: {procedure.name}", "back": procedure},
+    )
+
+
+@login_required
+@require_POST
+def procedure_assemble(request, pk):
+    procedure = selectors.procedure_get(request.user, pk)
+    require(services.can_manage(request.user, procedure))
+    try:
+        report = services.variants_assemble(request.user, procedure)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            "Варианты собраны. Наибольшая доля общих заданий у двух вариантов: "
+            f"{report.max_share:g} %.",
+        )
+    return redirect("procedure-detail", procedure.pk)
+
+
+# -- groups ----------------------------------------------------------------------------------
+@login_required
+def group_create(request, pk):
+    """The form posts `preview` (htmx, on every change) to count the people it would take."""
+    procedure = selectors.procedure_get(request.user, pk)
+    require(services.can_manage(request.user, procedure))
+    form = GroupForm(request.POST or None, user=request.user)
+    preview = None
+    if form.is_valid():
+        if "preview" in request.POST:
+            preview = services.group_preview(request.user, procedure, form.criteria()).count()
+        else:
+            group = save_through_service(
+                form,
+                lambda: services.group_create(
+                    request.user, procedure, form.cleaned_data["name"], form.criteria()
+                ),
+            )
+            if group:
+                messages.success(request, f"Группа «{group.name}» добавлена.")
+                return redirect("procedure-detail", procedure.pk)
+    return render(
+        request,
+        "diagnostics/group_form.html",
+        {"form": form, "procedure": procedure, "preview": preview},
+    )
+
+
+@login_required
+def group_detail(request, pk):
+    require(_can_view_procedures(request.user))
+    group = selectors.group_get(request.user, pk)
+    scope = scope_of(request.user)
+    can_manage = services.can_manage(request.user, group.procedure)
+    items = None
+    if can_manage or scope.can_see_item_bank:
+        items = [
+            (row, key_text(row.item) if scope.can_see_item_bank else None)
+            for row in selectors.variant_items(group)
+        ]
+    return render(
+        request,
+        "diagnostics/group_detail.html",
+        {
+            "group": group,
+            "procedure": group.procedure,
+            "page": paginate(request, selectors.group_members(request.user, group), 50),
+            "items": items,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_delete(request, pk):
+    group = selectors.group_get(request.user, pk)
+    require(services.can_manage(request.user, group.procedure))
+    try:
+        services.group_delete(request.user, group)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("group-detail", group.pk)
+    messages.success(request, f"Группа «{group.name}» удалена. Соберите варианты заново.")
+    return redirect("procedure-detail", group.procedure_id)
+
+
+# -- testing ---------------------------------------------------------------------------------
+@login_required
+@require_POST
+def attempt_start(request, pk):
+    procedure = selectors.procedure_get(request.user, pk)
+    try:
+        attempt = services.attempt_start(request.user, procedure)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("diagnostics-home")
+    return redirect("attempt-detail", attempt.pk)
+
+
+@login_required
+def attempt_detail(request, pk):
+    """The answer sheet; a finished attempt (or one whose time ran out) leads to the result."""
+    attempt = services.expire_if_due(selectors.own_attempt_get(request.user, pk))
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        result = selectors.attempt_result(request.user, attempt)
+        require(result is not None)
+        if attempt.status == AttemptStatus.EXPIRED:
+            messages.info(
+                request, "Время тестирования истекло: засчитаны ответы, сохранённые вовремя."
+            )
+        return redirect("result-detail", result.pk)
+    remaining = None
+    if attempt.deadline:
+        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "diagnostics/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "procedure": attempt.procedure,
+            "questions": questions(selectors.attempt_questions(attempt)),
+            "remaining": remaining,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attempt_answer(request, pk):
+    """Save one answer. attempt.js posts with X-Requested-With: fetch and shows the fragment;
+    a page without JavaScript posts the item's form and comes back to the sheet."""
+    attempt = selectors.own_attempt_get(request.user, pk)
+    form = AnswerForm(request.POST, attempt=attempt)
+    answer = None
+    if form.is_valid():
+        data = form.cleaned_data
+        answer = save_through_service(
+            form,
+            lambda: services.answer_save(request.user, attempt, data["item"].pk, data["response"]),
+        )
+    closed = attempt.status != AttemptStatus.IN_PROGRESS
+    if request.headers.get("X-Requested-With") != "fetch":
+        if answer:
+            messages.success(request, "Ответ сохранён.")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        anchor = f"#item-{form.cleaned_data['item'].pk}" if answer else ""
+        return redirect(reverse("attempt-detail", args=[attempt.pk]) + anchor)
+    status = 200 if answer else 409 if closed else 400
+    return render(
+        request,
+        "diagnostics/_save_status.html",
+        {"answer": answer, "form": form, "closed": closed, "attempt": attempt},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def attempt_submit(request, pk):
+    attempt = selectors.own_attempt_get(request.user, pk)
+    result = services.attempt_submit(request.user, attempt)
+    messages.success(request, "Тестирование завершено.")
+    return redirect("result-detail", result.pk)
+
+
+# -- results ---------------------------------------------------------------------------------
+@login_required
+def result_detail(request, pk):
+    result = selectors.result_get(request.user, pk)
+    scores = result.area_scores.all()
+    return render(
+        request,
+        "diagnostics/result_detail.html",
+        {
+            "result": result,
+            "procedure": result.procedure,
+            "scores": scores,
+            "deficits": [s.area.name for s in scores if s.is_deficit],
+            "own": result.person_id == request.user.person_id,
+        },
+    )
+
+
+@login_required
+def person_results(request, person_pk):
+    """A person's results over time; the latest entry and exit results compared per area."""
+    person = person_get(request.user, person_pk)
+    results = selectors.person_results(request.user, person)
+    return render(
+        request,
+        "diagnostics/person_results.html",
+        {"person": person, "table": selectors.results_comparison(results)},
+    )

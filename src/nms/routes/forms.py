@@ -1,0 +1,179 @@
+"""Forms of the route pages. They check formats; who may do what is decided by services."""
+
+from django import forms
+from django.forms.models import fields_for_model
+
+from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
+from nms.diagnostics import maps
+from nms.diagnostics.models import CompetencyArea
+from nms.registry.forms import DATE_WIDGET
+from nms.registry.models import Subject
+from nms.registry.selectors import search_people
+from nms.routes import selectors
+from nms.routes.models import Route, RouteItem, TemplateItem
+from nms.routes.services import ITEM_FIELDS
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class MethodistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class VersionedForm(forms.Form):
+    """Carries the route's version the user saw, so a save on a stale copy is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RouteCreateForm(forms.Form):
+    person = forms.CharField(
+        label="Работник (СНИЛС или ФИО)",
+        max_length=200,
+        help_text="Должен найтись ровно один работник из вашей области доступа.",
+    )
+    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
+    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET)
+    methodist = MethodistChoiceField(
+        queryset=None, required=False, label="Региональный методист", empty_label="не назначен"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if scope_of(user).role == Role.CNPPM:
+            self.fields["methodist"].queryset = selectors.methodists_visible(user)
+        else:  # a teacher opens a route for themself
+            del self.fields["person"], self.fields["methodist"]
+
+    def clean_person(self):
+        found = list(search_people(scope_of(self.user).people(), self.cleaned_data["person"])[:2])
+        if not found:
+            raise forms.ValidationError("Работник не найден в вашей области доступа.")
+        if len(found) > 1:
+            raise forms.ValidationError("Найдено несколько работников: уточните ФИО или СНИЛС.")
+        return found[0]
+
+
+class ItemForm(VersionedForm):
+    """A line of the development map."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            fields_for_model(
+                RouteItem,
+                fields=ITEM_FIELDS,
+                widgets={"starts_on": DATE_WIDGET, "due_on": DATE_WIDGET},
+            )
+        )
+        self.fields["area"].empty_label = "—"
+        self.fields["title"].widget.attrs["size"] = 80
+
+    def item_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in ITEM_FIELDS}
+
+
+class TransitionForm(VersionedForm):
+    comment = forms.CharField(label="Комментарий", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TextsForm(VersionedForm):
+    """The route's texts (school proposals, evaluation, self-evaluation) the user may fill."""
+
+    def __init__(self, *args, route: Route, fields: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in fields:
+            self.fields[name] = forms.CharField(
+                label=str(Route._meta.get_field(name).verbose_name).capitalize(),
+                widget=TEXTAREA,
+                initial=getattr(route, name),
+            )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label="Что сделано", widget=TEXTAREA, required=False)
+    file = forms.FileField(label="Файл", required=False)
+    link = forms.URLField(label="Ссылка", required=False, assume_scheme="https")
+
+
+# -- templates ---------------------------------------------------------------------------------
+class TemplateForm(forms.Form):
+    name = forms.CharField(label="Наименование", max_length=300)
+    description = forms.CharField(label="Описание", widget=TEXTAREA, required=False)
+    areas = forms.ModelMultipleChoiceField(
+        CompetencyArea.objects.all(),
+        required=False,
+        label="Дефициты, на которые рассчитан",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+TEMPLATE_ITEM_FIELDS = (
+    "level", "activity_kind", "title", "area", "competency", "start_offset_days",
+    "duration_days", "result_form",
+)  # fmt: skip
+
+
+class TemplateItemForm(forms.Form):
+    """A row of the template's map; a row without a title is left out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(fields_for_model(TemplateItem, fields=TEMPLATE_ITEM_FIELDS))
+        self.fields["start_offset_days"].label = "начало, через дней"
+        self.fields["duration_days"].label = "длительность, дней"
+        self.fields["result_form"].label = "форма результата"
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title"):
+            return {}
+        for name in ("level", "activity_kind", "result_form"):
+            if not data.get(name):
+                self.add_error(name, "Обязательное поле.")
+        data["competency"] = data.get("competency") or ""
+        data["start_offset_days"] = data.get("start_offset_days") or 0
+        data["duration_days"] = data.get("duration_days") or 30
+        return data
+
+
+TemplateItemFormSet = forms.formset_factory(TemplateItemForm, extra=6)
+
+
+class TemplateApplyForm(forms.Form):
+    """Who gets a route from the template: a group with the same deficits, or registry filters."""
+
+    profile = forms.ChoiceField(label="Группа со сходными дефицитами", required=False)
+    municipality = forms.ModelChoiceField(
+        queryset=None, required=False, label="Муниципалитет", empty_label="все"
+    )
+    organization = forms.ModelChoiceField(
+        queryset=None, required=False, label="Организация", empty_label="все"
+    )
+    subject = forms.ModelChoiceField(
+        Subject.objects.all(), required=False, label="Предмет", empty_label="все"
+    )
+    only_deficit = forms.BooleanField(
+        label="Только с дефицитом в областях шаблона", required=False, initial=True
+    )
+    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
+    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET)
+    methodist = MethodistChoiceField(
+        queryset=None, required=False, label="Региональный методист", empty_label="не назначен"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.fields["municipality"].queryset = scope.municipalities()
+        self.fields["organization"].queryset = scope.organizations().only("id", "short_name")
+        self.fields["methodist"].queryset = selectors.methodists_visible(user)
+        profiles = maps.deficit_profiles(user, maps.MapFilters()).profiles
+        self.fields["profile"].choices = [("", "не выбрана — по фильтрам ниже")] + [
+            (p.codes, f"{', '.join(a.name for a in p.areas)} ({p.people} чел.)") for p in profiles
+        ]

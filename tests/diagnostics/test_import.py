@@ -1,0 +1,337 @@
+"""Import of external diagnostic results from XLSX: all-or-nothing, scoped, merging, idempotent."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
+
+from nms.accounts.models import Role
+from nms.common.identifiers import snils_with_checksum
+from nms.diagnostics import maps
+from nms.diagnostics.importers import COLUMNS, PERSON_NOT_FOUND, import_results
+from nms.diagnostics.models import AreaScore, Level, Procedure, Result, ResultSource
+
+HEADERS = [c.header for c in COLUMNS]
+FEDERAL = "Оценка предметных и методических компетенций учителей 2024"
+URL = "/diagnostics/maps/import/"
+API_URL = "/api/v1/diagnostics/import/"
+
+
+def xlsx(rows, headers=HEADERS) -> BytesIO:
+    workbook = Workbook()
+    workbook.active.append(headers)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "results.xlsx"
+    return buffer
+
+
+def row(person, area="предметная", score=12, top=20, day="14.05.2024", procedure=FEDERAL):
+    snils = person if isinstance(person, str) else person.snils
+    return [snils, procedure, day, area, score, top]
+
+
+def snapshot() -> list[tuple]:
+    """Everything the import writes, to compare before and after."""
+    return [
+        *Procedure.objects.values_list("pk", "name", "starts_on", "ends_on").order_by("pk"),
+        *Result.objects.values_list("pk", "taken_on", "share", "has_deficit").order_by("pk"),
+        *AreaScore.objects.values_list("pk", "area_id", "score", "max_score").order_by("pk"),
+    ]
+
+
+def errors_at(report) -> set[tuple]:
+    return {(e.row, e.column) for e in report.errors}
+
+
+@pytest.fixture
+def cnppm(make_user):
+    return make_user(Role.CNPPM)
+
+
+@pytest.fixture
+def people(two_municipalities):
+    a, b = two_municipalities["a"], two_municipalities["b"]
+    return a["teacher"], a["director"], b["teacher"]
+
+
+def good_rows(people):
+    teacher, director, other = people
+    return [
+        row(teacher, "предметная", 12, 20),  # 60 % — a deficit
+        row(teacher, "Методическая", "15,5", 20),
+        row(director, "предметная", 18, 20, day=datetime(2024, 5, 20)),  # an Excel date cell
+        row(director, "methodical", 8, 20, day=datetime(2024, 5, 20)),  # the area's code
+        row(other, "ИКТ", 20, 20, day="02.06.2024"),
+    ]
+
+
+# -- rejected files ----------------------------------------------------------------------------
+def test_bad_rows_save_nothing_and_each_is_named(cnppm, people):
+    teacher, director, other = people
+    bad_snils = teacher.snils[:-2] + f"{(int(teacher.snils[-2:]) + 1) % 100:02d}"
+    unknown = snils_with_checksum("123456780")
+    rows = [
+        row(teacher),  # 2: fine
+        row(bad_snils),  # 3: check digits
+        row(unknown),  # 4: nobody with this СНИЛС
+        row(director, score=25, top=20),  # 5: more than the maximum
+        row(other, day="31.02.2020"),  # 6: no such date
+        row(other, area="астрология"),  # 7: unknown competency
+        row(director, area="ИКТ", score=None),  # 8: empty cell
+        row(teacher),  # 9: the same as row 2
+        row(director, area="воспитательная", top=0),  # 10: zero maximum
+    ]
+    before = snapshot()
+
+    report = import_results(cnppm, xlsx(rows))
+
+    assert not report.ok
+    assert errors_at(report) == {
+        (3, "СНИЛС"),
+        (4, "СНИЛС"),
+        (5, "Балл"),
+        (6, "Дата"),
+        (7, "Компетенция"),
+        (8, "Балл"),
+        (9, "Компетенция"),
+        (10, "Максимальный балл"),
+    }
+    messages = {e.row: e.message for e in report.errors}
+    assert messages[3] == "неверное контрольное число СНИЛС"
+    assert messages[4] == PERSON_NOT_FOUND
+    assert messages[5] == "балл больше максимального"
+    assert messages[6] == "несуществующая дата"
+    assert "неизвестная компетенция" in messages[7]
+    assert messages[8] == "обязательное поле не заполнено"
+    assert messages[9] == "сочетание СНИЛС, процедуры и компетенции уже встречается в строке 2"
+    assert next(e for e in report.errors if e.row == 6).value == "31.02.2020"
+    assert report.summary.startswith("Файл не загружен, ничего не сохранено")
+    assert snapshot() == before
+
+
+def test_missing_column_and_unreadable_file(cnppm, people):
+    report = import_results(cnppm, xlsx([row(people[0])[:5]], headers=HEADERS[:5]))
+    assert [(e.row, e.column) for e in report.errors] == [(None, "Максимальный балл")]
+    report = import_results(cnppm, BytesIO(b"not a workbook"))
+    assert "не книга Excel" in report.errors[0].message
+
+
+def test_one_person_one_procedure_one_date(cnppm, people):
+    rows = [row(people[0]), row(people[0], area="ИКТ", day="15.05.2024")]
+    report = import_results(cnppm, xlsx(rows))
+    assert errors_at(report) == {(3, "Дата")}
+    assert "в строке 2 указана другая дата" in report.errors[0].message
+
+
+def test_future_date_and_negative_score(cnppm, people):
+    rows = [row(people[0], day="01.01.2999"), row(people[1], score=-1)]
+    report = import_results(cnppm, xlsx(rows))
+    assert errors_at(report) == {(2, "Дата"), (3, "Балл")}
+
+
+# -- saved files -------------------------------------------------------------------------------
+def test_good_file_creates_the_procedure_and_results(cnppm, people, areas):
+    teacher, director, other = people
+
+    report = import_results(cnppm, xlsx(good_rows(people)))
+
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (5, 0, 0)
+    assert report.procedures_created == 1
+    procedure = Procedure.objects.get(name=FEDERAL)
+    assert procedure.level == Level.FEDERAL and procedure.kind == "entry"
+    assert procedure.is_external and procedure.created_by == cnppm
+    assert (procedure.starts_on, procedure.ends_on) == (date(2024, 5, 14), date(2024, 6, 2))
+    result = Result.objects.get(person=teacher, procedure=procedure)
+    assert result.source == ResultSource.IMPORT and result.taken_on == date(2024, 5, 14)
+    scores = {s.area.code: s for s in result.area_scores.select_related("area")}
+    assert scores["subject"].share == Decimal("60.00") and scores["subject"].is_deficit
+    assert scores["methodical"].score == Decimal("15.50") and not scores["methodical"].is_deficit
+    assert result.has_deficit and result.share == Decimal("68.75")
+    director_result = Result.objects.get(person=director)
+    assert director_result.taken_on == date(2024, 5, 20)
+    assert director_result.area_scores.get(area=areas["methodical"]).is_deficit
+
+
+def test_reimport_changes_nothing(cnppm, people):
+    import_results(cnppm, xlsx(good_rows(people)))
+    before = snapshot()
+
+    again = import_results(cnppm, xlsx(good_rows(people)))
+
+    assert again.ok
+    assert (again.created, again.updated, again.unchanged, again.procedures_created) == (0, 0, 5, 0)
+    assert again.summary.startswith("Изменений нет")
+    assert snapshot() == before
+
+
+def test_partial_file_merges_with_stored_areas(cnppm, people, areas):
+    teacher = people[0]
+    import_results(cnppm, xlsx(good_rows(people)))
+    rows = [
+        row(teacher, "Методическая", 10, 20),  # changed
+        row(teacher, "воспитательная", 19, 20),  # new area
+    ]
+
+    report = import_results(cnppm, xlsx(rows))
+
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    result = Result.objects.get(person=teacher)
+    shares = {s.area.code: s.share for s in result.area_scores.select_related("area")}
+    assert shares == {
+        "subject": Decimal("60.00"),  # kept although the file does not mention it
+        "methodical": Decimal("50.00"),
+        "upbringing": Decimal("95.00"),
+    }
+    assert result.share == Decimal("68.33")
+
+
+def test_changed_date_updates_the_result(cnppm, people):
+    teacher = people[0]
+    import_results(cnppm, xlsx(good_rows(people)))
+    report = import_results(cnppm, xlsx([row(teacher, day="16.05.2024")]))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    assert Result.objects.get(person=teacher).taken_on == date(2024, 5, 16)
+
+
+def test_existing_procedure_matched_by_name_ignoring_case_and_yo(cnppm, people, region):
+    procedure = Procedure.objects.create(
+        region=region,
+        name="Федеральная оценка компетенций учителей",
+        level=Level.FEDERAL,
+        starts_on=date(2024, 4, 1),
+        ends_on=date(2024, 6, 30),
+        is_external=True,
+    )
+    report = import_results(
+        cnppm, xlsx([row(people[0], procedure="ФЕДЕРАЛЬНАЯ  оценка компетенций учителеЙ")])
+    )
+    assert report.ok and report.procedures_created == 0
+    assert Result.objects.get().procedure == procedure
+
+
+def test_results_of_online_procedures_are_not_imported(cnppm, people, procedure):
+    report = import_results(cnppm, xlsx([row(people[0], procedure=procedure.name)]))
+    assert errors_at(report) == {(2, "Процедура")}
+    assert "онлайн-тестированием" in report.errors[0].message
+
+
+# -- who may import ----------------------------------------------------------------------------
+def test_municipal_user_cannot_import_people_of_another_municipality(make_user, people):
+    teacher, _, other = people
+    municipal = make_user(
+        Role.MUNICIPAL, municipality=teacher.employments.get().organization.municipality
+    )
+    report = import_results(municipal, xlsx([row(teacher), row(other)]))
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(3, "СНИЛС", PERSON_NOT_FOUND)]
+    assert not Result.objects.exists() and not Procedure.objects.exists()
+    assert import_results(municipal, xlsx([row(teacher)])).ok
+
+
+@pytest.mark.parametrize("role", [Role.SCHOOL, Role.TEACHER, Role.MINISTRY, Role.METHODIST])
+def test_roles_that_do_not_run_diagnostics_cannot_import(make_user, people, role):
+    school = people[0].employments.get().organization
+    user = make_user(role, organization=school, person=people[0] if role == Role.TEACHER else None)
+    with pytest.raises(PermissionDenied):
+        import_results(user, xlsx([row(people[0])]))
+
+
+# -- the command, the page, the API ------------------------------------------------------------
+def save(tmp_path, rows):
+    path = tmp_path / "results.xlsx"
+    path.write_bytes(xlsx(rows).getvalue())
+    return str(path)
+
+
+def test_command_imports_and_rejects(people, tmp_path, capsys, make_user):
+    call_command("import-diagnostics", save(tmp_path, good_rows(people)))
+    assert "Добавлено баллов: 5" in capsys.readouterr().out
+    assert Result.objects.count() == 3
+
+    with pytest.raises(CommandError, match="ничего не сохранено"):
+        call_command("import-diagnostics", save(tmp_path, [row(people[0], score=99)]))
+    assert "Строка 2, столбец «Балл»" in capsys.readouterr().err
+
+    municipal = make_user(
+        Role.MUNICIPAL, municipality=people[0].employments.get().organization.municipality
+    )
+    with pytest.raises(CommandError, match="ничего не сохранено"):
+        call_command(
+            "import-diagnostics", save(tmp_path, [row(people[2])]), user=municipal.username
+        )
+    school = make_user(Role.SCHOOL, organization=people[0].employments.get().organization)
+    with pytest.raises(CommandError, match="нет прав"):
+        call_command("import-diagnostics", save(tmp_path, [row(people[0])]), user=school.username)
+
+
+def test_page_imports_lists_errors_and_gives_the_template(client, cnppm, people):
+    client.force_login(cnppm)
+    assert client.get(URL).status_code == 200
+
+    bad = client.post(URL, {"file": xlsx([row(people[0], area="астрология"), row("1")])})
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "ничего не сохранено" in html and "астрология" in html
+    assert len(bad.context["report"].errors) == 2
+
+    good = client.post(URL, {"file": xlsx(good_rows(people))})
+    assert "Добавлено баллов: 5" in good.content.decode()
+
+    template = client.get(URL + "template/")
+    workbook = load_workbook(BytesIO(template.content))
+    assert [c.value for c in workbook.worksheets[0][1]] == HEADERS
+    reference = [c.value for c in workbook["Справочники"]["A"]]
+    assert "методическая" in reference
+    procedures = [c.value for c in workbook["Справочники"]["C"]]
+    assert FEDERAL in procedures
+
+
+def test_page_is_hidden_from_those_who_may_not_import(client, make_user, people):
+    client.force_login(
+        make_user(Role.SCHOOL, organization=people[0].employments.get().organization)
+    )
+    assert client.get(URL).status_code == 404
+    assert client.get(URL + "template/").status_code == 404
+
+
+def test_api_import(make_user, people, cnppm):
+    api = APIClient()
+    api.force_authenticate(cnppm)
+    response = api.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["created"], body["updated"], body["procedures_created"]) == (5, 0, 1)
+
+    again = api.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart").json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
+
+    rejected = api.post(API_URL, {"file": xlsx([row(people[0], score=30)])}, format="multipart")
+    assert rejected.status_code == 400
+    assert rejected.json()["errors"][0] == {
+        "row": 2,
+        "column": "Балл",
+        "value": "30",
+        "message": "балл больше максимального",
+    }
+    assert api.post(API_URL, {}, format="multipart").status_code == 400
+
+    teacher = APIClient()
+    teacher.force_authenticate(make_user(Role.TEACHER, person=people[0]))
+    response = teacher.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart")
+    assert response.status_code == 403
+
+
+def test_imported_results_feed_the_map(cnppm, people):
+    import_results(cnppm, xlsx(good_rows(people)))
+    deficit_map = maps.deficit_map(cnppm, maps.MapFilters(breakdown=maps.REGION))
+    assert deficit_map.total.people == 3
+    assert deficit_map.total.with_deficit == 2

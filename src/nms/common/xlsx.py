@@ -234,6 +234,24 @@ def build_template(
         lists.column_dimensions[get_column_letter(index)].width = min(longest + 2, 60)
     lists.freeze_panes = "A2"
 
+    return workbook_bytes(workbook)
+
+
+# -- writing -------------------------------------------------------------------------------------
+def workbook_bytes(workbook) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def add_sheet(workbook, title: str, columns: list[tuple[str, int]]):
+    """A sheet with a header row of (header, width) columns."""
+    sheet = workbook.create_sheet(title)
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([header for header, _ in columns])
+    return sheet
+
+
+def yes_no(value) -> str:
+    return "да" if value else "нет"

@@ -22,8 +22,25 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from nms.accounts.scope import scope_of
+from nms.common.importing import (
+    Column,
+    ErrorCollector,
+    ImportReport,
+    Row,
+    check_repeats,
+    chunks,
+    parse_rows,
+    read_rows,
+)
 from nms.common.text import search_tokens
-from nms.common.xlsx import CellError, TemplateColumn, build_template, normalize, parse_text
+from nms.common.xlsx import (
+    CellError,
+    TemplateColumn,
+    build_template,
+    normalize,
+    parse_text,
+    workbook_bytes,
+)
 from nms.diagnostics import scoring
 from nms.diagnostics.models import (
     CompetencyArea,
@@ -33,16 +50,6 @@ from nms.diagnostics.models import (
     ReviewStatus,
     SubCompetency,
     VariantItem,
-)
-from nms.registry.importers import (
-    Column,
-    ImportReport,
-    _check_repeats,
-    _chunks,
-    _Collector,
-    _parse,
-    _read,
-    _Row,
 )
 from nms.registry.models import Subject
 
@@ -512,9 +519,7 @@ def bank_export_xlsx(queryset: QuerySet[Item]) -> bytes:
         rules.append([header, text])
     rules.column_dimensions["A"].width = 28
     rules.column_dimensions["B"].width = 120
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def bank_template_xlsx() -> bytes:
@@ -597,10 +602,10 @@ class _Plan:
     created: bool = False
 
 
-def _items_by_code(rows: list[_Row]) -> dict[str, Item]:
+def _items_by_code(rows: list[Row]) -> dict[str, Item]:
     codes = sorted({row.values["code"] for row in rows if "code" in row.values})
     found = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         items = Item.objects.filter(code__in=chunk).select_related("subject", "subcompetency")
         found.update({item.code: item for item in items})
     return found
@@ -608,7 +613,7 @@ def _items_by_code(rows: list[_Row]) -> dict[str, Item]:
 
 def _locked_ids(items: list[Item]) -> set[int]:
     locked = set()
-    for chunk in _chunks([item.pk for item in items]):
+    for chunk in chunks([item.pk for item in items]):
         locked.update(
             VariantItem.objects.filter(item_id__in=chunk, variant__attempts__isnull=False)
             .values_list("item_id", flat=True)
@@ -631,7 +636,7 @@ def _stored(existing: Item | None, field: str, default=None):
     return getattr(existing, field) if existing is not None else default
 
 
-def _row_values(row: _Row, existing: Item | None, subcompetencies, errors: _Collector):
+def _row_values(row: Row, existing: Item | None, subcompetencies, errors: ErrorCollector):
     """Model values of a row, or None (with errors added) when they cannot be made."""
     raw, parsed = row.raw, row.values
     if not {"code", "area", "kind", "text", "key"} <= parsed.keys():
@@ -682,7 +687,7 @@ def _row_values(row: _Row, existing: Item | None, subcompetencies, errors: _Coll
     return None if failed else values
 
 
-def _plan(row: _Row, existing, locked: set[int], subcompetencies, errors) -> _Plan | None:
+def _plan(row: Row, existing, locked: set[int], subcompetencies, errors) -> _Plan | None:
     values = _row_values(row, existing, subcompetencies, errors)
     if values is None:
         return None
@@ -715,10 +720,10 @@ def bank_import(user, file) -> BankImportReport:
     `user=None` is the system (the command line): no rights check.
     """
     _check_edit(user)
-    errors = _Collector()
-    rows = _read(file, COLUMNS, errors)
-    _parse(rows, COLUMNS, _parsers(), errors)
-    _check_repeats(rows, ("code",), HEADERS["code"], "шифр", errors)
+    errors = ErrorCollector()
+    rows = read_rows(file, COLUMNS, errors)
+    parse_rows(rows, COLUMNS, _parsers(), errors)
+    check_repeats(rows, ("code",), HEADERS["code"], "шифр", errors)
     existing = _items_by_code(rows)
     locked = _locked_ids(list(existing.values()))
     subcompetencies = _subcompetencies()

@@ -20,6 +20,16 @@ from django.db import IntegrityError, transaction
 
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import normalize_snils, snils_error
+from nms.common.importing import (
+    Column,
+    ErrorCollector,
+    ImportReport,
+    Row,
+    check_repeats,
+    chunks,
+    parse_rows,
+    read_rows,
+)
 from nms.common.xlsx import (
     CellError,
     TemplateColumn,
@@ -41,16 +51,6 @@ from nms.diagnostics.models import (
     ResultSource,
 )
 from nms.diagnostics.services import NO_RIGHTS, result_record
-from nms.registry.importers import (
-    Column,
-    ImportReport,
-    _check_repeats,
-    _chunks,
-    _Collector,
-    _parse,
-    _read,
-    _Row,
-)
 from nms.registry.models import Person
 
 COLUMNS = (
@@ -160,7 +160,7 @@ def _parsers(today: date) -> dict:
 
 
 # -- checks across cells and rows --------------------------------------------------------------
-def _check_scores(rows: list[_Row], errors: _Collector) -> None:
+def _check_scores(rows: list[Row], errors: ErrorCollector) -> None:
     for row in rows:
         score, top = row.values.get("score"), row.values.get("max_score")
         if top == 0:
@@ -169,12 +169,12 @@ def _check_scores(rows: list[_Row], errors: _Collector) -> None:
             errors.add(row, HEADERS["score"], "балл больше максимального")
 
 
-def _people(rows: list[_Row], user, errors: _Collector) -> dict[str, Person]:
+def _people(rows: list[Row], user, errors: ErrorCollector) -> dict[str, Person]:
     """People by СНИЛС among those the user may see; anyone else is simply not found."""
     people = Person.objects.all() if user is None else scope_of(user).people()
     snilses = sorted({row.values["snils"] for row in rows if "snils" in row.values})
     found = {}
-    for chunk in _chunks(snilses):
+    for chunk in chunks(snilses):
         found.update(
             {p.snils: p for p in people.filter(snils__in=chunk).only("pk", "snils", "region")}
         )
@@ -185,14 +185,14 @@ def _people(rows: list[_Row], user, errors: _Collector) -> dict[str, Person]:
     return found
 
 
-def _procedure_key(row: _Row, people: dict[str, Person]) -> tuple | None:
+def _procedure_key(row: Row, people: dict[str, Person]) -> tuple | None:
     """A procedure is named within the region of the person of the row."""
     person = people.get(row.values.get("snils"))
     name = row.values.get("procedure_name")
     return None if person is None or not name else (person.region_id, normalize(name))
 
 
-def _procedures(rows: list[_Row], people, user, errors: _Collector) -> dict[tuple, Procedure]:
+def _procedures(rows: list[Row], people, user, errors: ErrorCollector) -> dict[tuple, Procedure]:
     """Stored procedures by (region, name) and unsaved new external ones for unknown names."""
     keys = {key for row in rows if (key := _procedure_key(row, people))}
     regions = {region for region, _ in keys}
@@ -229,9 +229,9 @@ def _procedures(rows: list[_Row], people, user, errors: _Collector) -> dict[tupl
     return procedures
 
 
-def _check_same_date(rows: list[_Row], people, errors: _Collector) -> None:
+def _check_same_date(rows: list[Row], people, errors: ErrorCollector) -> None:
     """A person has one result per procedure, taken on one day."""
-    first: dict[tuple, _Row] = {}
+    first: dict[tuple, Row] = {}
     for row in rows:
         key = _procedure_key(row, people)
         if key is None or "taken_on" not in row.values:
@@ -250,16 +250,16 @@ def import_results(user, file) -> ResultsImportReport:
     """Check every row, then save all the results of the file or nothing."""
     if not can_import(user):
         raise PermissionDenied(NO_RIGHTS)
-    errors = _Collector()
-    rows = _read(file, COLUMNS, errors)
-    _parse(rows, COLUMNS, _parsers(date.today()), errors)
+    errors = ErrorCollector()
+    rows = read_rows(file, COLUMNS, errors)
+    parse_rows(rows, COLUMNS, _parsers(date.today()), errors)
     _check_scores(rows, errors)
     for row in rows:
         if "area" in row.values:
             row.values["area_id"] = row.values["area"].pk
         if "procedure_name" in row.values:
             row.values["procedure_key"] = normalize(row.values["procedure_name"])
-    _check_repeats(
+    check_repeats(
         rows,
         ("snils", "procedure_key", "area_id"),
         HEADERS["area"],
@@ -284,8 +284,8 @@ def import_results(user, file) -> ResultsImportReport:
     return report
 
 
-def _save(rows: list[_Row], people, procedures: dict[tuple, Procedure], report) -> None:
-    groups: dict[tuple, list[_Row]] = defaultdict(list)
+def _save(rows: list[Row], people, procedures: dict[tuple, Procedure], report) -> None:
+    groups: dict[tuple, list[Row]] = defaultdict(list)
     for row in rows:
         groups[(row.values["snils"], _procedure_key(row, people))].append(row)
     for key, procedure in procedures.items():
@@ -334,7 +334,7 @@ def _stored_results(pairs: list[tuple[Person, Procedure]]) -> dict[tuple, tuple[
         if procedure.pk is not None:
             by_procedure[procedure.pk].add(person.pk)
     for procedure_id, person_ids in by_procedure.items():
-        for chunk in _chunks(sorted(person_ids)):
+        for chunk in chunks(sorted(person_ids)):
             results = Result.objects.filter(procedure_id=procedure_id, person_id__in=chunk)
             for person_id, taken_on in results.values_list("person_id", "taken_on"):
                 stored[(person_id, procedure_id)] = (taken_on, {})

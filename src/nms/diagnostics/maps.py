@@ -14,7 +14,6 @@ municipality or organization) make rows, so part-time jobs elsewhere do not leak
 
 import colorsys
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from django.db.models import (
     BigIntegerField,
@@ -38,6 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.xlsx import workbook_bytes
 from nms.diagnostics import selectors
 from nms.diagnostics.models import AreaScore, CompetencyArea, Procedure, ProcedureKind, Result
 from nms.registry.models import Employment, Municipality, Organization, Person, Subject
@@ -489,12 +489,6 @@ def _fill(share: float | None) -> PatternFill:
     return PatternFill("solid", fgColor="{:02X}{:02X}{:02X}".format(*heat_rgb(share)))
 
 
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def map_xlsx(deficit_map: DeficitMap, filters: MapFilters, title: str) -> bytes:
     """The map as a sheet: per area the share in deficit (coloured) and «в дефиците из»."""
     workbook = Workbook()
@@ -528,7 +522,7 @@ def map_xlsx(deficit_map: DeficitMap, filters: MapFilters, title: str) -> bytes:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C5"
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 MEMBER_COLUMNS = [
@@ -560,4 +554,4 @@ def members_xlsx(members: QuerySet[Result], title: str) -> bytes:
                 ", ".join(s.area.name for s in result.deficits),
             ]
         )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)

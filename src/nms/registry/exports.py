@@ -1,9 +1,8 @@
 """XLSX exports of registry lists. They take an already scoped and filtered queryset."""
 
-from io import BytesIO
-
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+
+from nms.common.xlsx import add_sheet, workbook_bytes, yes_no
 
 CHUNK = 2000  # rows fetched (with their prefetched employments) per round trip
 
@@ -22,30 +21,12 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def _sheet(workbook, title, columns):
-    sheet = workbook.create_sheet(title)
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([header for header, _ in columns])
-    return sheet
-
-
-def _bytes(workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _yes_no(value) -> str:
-    return "да" if value else "нет"
-
-
 def people_xlsx(people) -> bytes:
     """One row per employment; a person without employments gets one row too."""
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "Работники", PEOPLE_COLUMNS)
+    sheet = add_sheet(workbook, "Работники", PEOPLE_COLUMNS)
     for person in people.iterator(chunk_size=CHUNK):
-        young = _yes_no(person.is_young_teacher())
+        young = yes_no(person.is_young_teacher())
         head = [
             person.snils, person.last_name, person.first_name, person.middle_name,
             person.birth_date, person.age(), person.get_sex_display(),
@@ -64,23 +45,23 @@ def people_xlsx(people) -> bytes:
                     "; ".join(s.name for s in employment.subjects.all()),
                     employment.get_category_display(),
                     float(employment.experience_on()),
-                    _yes_no(employment.is_part_time),
+                    yes_no(employment.is_part_time),
                     young,
                     person.email,
                 ]
             )
-    return _bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def organizations_xlsx(organizations) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "Организации", ORGANIZATION_COLUMNS)
+    sheet = add_sheet(workbook, "Организации", ORGANIZATION_COLUMNS)
     for org in organizations.iterator(chunk_size=CHUNK):
         sheet.append(
             [
                 org.inn, org.full_name, org.short_name, org.get_kind_display(),
-                org.municipality.name, org.municipality.oktmo, _yes_no(org.is_low_results),
-                _yes_no(org.is_unfavourable), org.staff_count,
+                org.municipality.name, org.municipality.oktmo, yes_no(org.is_low_results),
+                yes_no(org.is_unfavourable), org.staff_count,
             ]
         )  # fmt: skip
-    return _bytes(workbook)
+    return workbook_bytes(workbook)

@@ -9,7 +9,6 @@ the history of each created or changed record is written for the importing user.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,9 +19,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import inn_error, normalize_snils, oktmo_error, snils_error
+from nms.common.importing import (
+    Column,
+    ErrorCollector,
+    ImportReport,
+    Row,
+    check_repeats,
+    chunks,
+    parse_rows,
+    read_rows,
+)
 from nms.common.xlsx import (
     CellError,
-    FileError,
     TemplateColumn,
     build_template,
     cell_text,
@@ -32,7 +40,6 @@ from nms.common.xlsx import (
     parse_decimal,
     parse_digits,
     parse_text,
-    read_sheet,
 )
 from nms.registry.models import (
     Category,
@@ -50,10 +57,8 @@ from nms.registry.models import (
 )
 from nms.registry.services import NO_RIGHTS
 
-CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
 BATCH = 500
 
-EMPTY = "обязательное поле не заполнено"
 ORGANIZATION_NOT_FOUND = "организация с таким ИНН не найдена"
 MUNICIPALITY_NOT_FOUND = (
     "муниципальное образование с таким ОКТМО не найдено в вашей области доступа"
@@ -63,79 +68,6 @@ SEE_REFERENCE = "допустимые значения — на листе «С�
 STAFF = "staff"
 ORGANIZATIONS = "organizations"
 KIND_LABELS = {STAFF: "Работники", ORGANIZATIONS: "Организации"}
-
-
-# -- the report --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowError:
-    """What is wrong in one cell; row is None for a problem with the whole file."""
-
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
-
-    def __str__(self) -> str:
-        where = [f"строка {self.row}"] if self.row else []
-        if self.column:
-            where.append(f"столбец «{self.column}»")
-        if self.value:
-            where.append(f"значение «{self.value}»")
-        prefix = ", ".join(where)
-        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
-
-
-@dataclass
-class ImportReport:
-    """Counts are of file rows: a row created, changed or left as it was."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    municipalities_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @classmethod
-    def rejected(cls, message: str, column: str = "") -> "ImportReport":
-        return cls(errors=[RowError(None, column, "", message)])
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def summary(self) -> str:
-        if self.errors:
-            return (
-                f"Файл не загружен, ничего не сохранено. Найдено ошибок: {len(self.errors)}. "
-                "Исправьте их и загрузите файл снова."
-            )
-        if not self.created and not self.updated:
-            return f"Изменений нет: все строки ({self.unchanged}) совпадают с данными реестра."
-        text = (
-            f"Файл загружен. Добавлено: {self.created}, изменено: {self.updated}, "
-            f"без изменений: {self.unchanged}."
-        )
-        if self.municipalities_created:
-            text += f" Создано муниципальных образований: {self.municipalities_created}."
-        return text
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": [error.as_dict() for error in self.errors],
-            "summary": self.summary,
-        }
 
 
 # -- who imports -------------------------------------------------------------------------------
@@ -189,71 +121,6 @@ def available_kinds(user) -> list[tuple[str, str]]:
     return kinds
 
 
-# -- columns and row parsing -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    required: bool = False
-    width: int = 18
-
-
-@dataclass
-class _Row:
-    number: int
-    raw: dict
-    values: dict = field(default_factory=dict)
-
-
-class _Collector:
-    def __init__(self):
-        self.errors: list[RowError] = []
-
-    def add(self, row: _Row | None, column: str, message: str) -> None:
-        number, value = (None, "") if row is None else (row.number, cell_text(row.raw.get(column)))
-        self.errors.append(RowError(number, column, value, message))
-
-    def sorted(self) -> list[RowError]:
-        return sorted(self.errors, key=lambda e: e.row or 0)
-
-
-def _read(file, columns: tuple[Column, ...], errors: _Collector) -> list[_Row]:
-    """The rows of the file, or [] with errors for an unreadable or empty file, bad headers."""
-    try:
-        sheet = read_sheet(file, [c.header for c in columns])
-    except FileError as exc:
-        errors.add(None, "", str(exc))
-        return []
-    if not sheet.has_content:
-        errors.add(None, "", "Файл пуст.")
-        return []
-    for header in sheet.missing(c.header for c in columns if c.required):
-        errors.add(None, header, "в файле нет обязательного столбца")
-    for header in sheet.duplicates:
-        errors.add(None, header, "столбец встречается в заголовке больше одного раза")
-    if errors.errors:
-        return []
-    if not sheet.rows:
-        errors.add(None, "", "В файле нет строк с данными.")
-    return [_Row(number, raw) for number, raw in sheet.rows]
-
-
-def _parse(rows: list[_Row], columns, parsers: dict[str, Callable], errors: _Collector) -> None:
-    """Fill row.values from the columns present in the file; an absent column is left as is."""
-    for row in rows:
-        for column in columns:
-            if column.header not in row.raw:
-                continue
-            value = row.raw[column.header]
-            if value is None and column.required:
-                errors.add(row, column.header, EMPTY)
-                continue
-            try:
-                row.values[column.field] = parsers[column.field](value)
-            except CellError as exc:
-                errors.add(row, column.header, str(exc))
-
-
 def _choice(mapping: dict, message: str, empty=""):
     """A parser matching a cell against names (case, ё and spaces ignored)."""
     keys = {normalize(name): value for name, value in mapping.items()}
@@ -272,11 +139,6 @@ def _choice(mapping: dict, message: str, empty=""):
 def _labels(choices) -> dict:
     """Labels and stored values of TextChoices, both accepted."""
     return {**{c.value: c.value for c in choices}, **{c.label: c.value for c in choices}}
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _text(max_length: int):
@@ -388,10 +250,10 @@ def import_organizations(user, file) -> ImportReport:
     rights = _Rights(user)
     if not rights.can_import_organizations:
         raise PermissionDenied(NO_RIGHTS)
-    errors = _Collector()
-    rows = _read(file, ORGANIZATION_COLUMNS, errors)
-    _parse(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors)
-    _check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
+    errors = ErrorCollector()
+    rows = read_rows(file, ORGANIZATION_COLUMNS, errors)
+    parse_rows(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors)
+    check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
     existing = _resolve_organizations(rows, rights, errors)
     _check_short_names(rows, existing, errors)
     municipalities, new_municipalities = _resolve_municipalities(rows, rights, errors)
@@ -409,7 +271,7 @@ def import_organizations(user, file) -> ImportReport:
     return _save(report, save)
 
 
-def _check_short_names(rows: list[_Row], existing: dict, errors: _Collector) -> None:
+def _check_short_names(rows: list[Row], existing: dict, errors: ErrorCollector) -> None:
     """An empty short name is the full one (when it fits); an absent column keeps the stored one."""
     for row in rows:
         values = row.values
@@ -425,29 +287,14 @@ def _check_short_names(rows: list[_Row], existing: dict, errors: _Collector) -> 
             values["short_name"] = values["full_name"]
 
 
-def _check_repeats(
-    rows: list[_Row], key_fields: tuple[str, ...], header: str, what: str, errors: _Collector
-) -> None:
-    """A key (ИНН; СНИЛС with ИНН организации) may occur in one row of the file only."""
-    first: dict[tuple, int] = {}
-    for row in rows:
-        if not all(f in row.values for f in key_fields):
-            continue
-        key = tuple(row.values[f] for f in key_fields)
-        if key in first:
-            errors.add(row, header, f"{what} уже встречается в строке {first[key]}")
-        else:
-            first[key] = row.number
-
-
-def _resolve_municipalities(rows: list[_Row], rights: _Rights, errors: _Collector):
+def _resolve_municipalities(rows: list[Row], rights: _Rights, errors: ErrorCollector):
     """Municipalities by ОКТМО, and the new ones to create (only for regional roles)."""
     oktmos = sorted({row.values["oktmo"] for row in rows if "oktmo" in row.values})
     known = {}
-    for chunk in _chunks(oktmos):
+    for chunk in chunks(oktmos):
         known.update({m.oktmo: m for m in Municipality.objects.filter(oktmo__in=chunk)})
     editable = set()
-    for chunk in _chunks(sorted(known)):
+    for chunk in chunks(sorted(known)):
         editable.update(
             rights.municipalities().filter(oktmo__in=chunk).values_list("oktmo", flat=True)
         )
@@ -497,11 +344,11 @@ def _resolve_municipalities(rows: list[_Row], rights: _Rights, errors: _Collecto
     return known, new
 
 
-def _resolve_organizations(rows: list[_Row], rights: _Rights, errors: _Collector) -> dict:
+def _resolve_organizations(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> dict:
     """The organizations the file updates, by ИНН; one outside the scope cannot be changed."""
     inns = sorted({row.values["inn"] for row in rows if "inn" in row.values})
     existing, editable = {}, set()
-    for chunk in _chunks(inns):
+    for chunk in chunks(inns):
         existing.update({o.inn: o for o in Organization.objects.filter(inn__in=chunk)})
         editable.update(rights.organizations().filter(inn__in=chunk).values_list("inn", flat=True))
     for row in rows:
@@ -686,11 +533,11 @@ def import_staff(user, file) -> ImportReport:
     if not rights.can_import_staff:
         raise PermissionDenied(NO_RIGHTS)
     today = date.today()
-    errors = _Collector()
-    rows = _read(file, STAFF_COLUMNS, errors)
-    _parse(rows, STAFF_COLUMNS, _staff_parsers(today), errors)
+    errors = ErrorCollector()
+    rows = read_rows(file, STAFF_COLUMNS, errors)
+    parse_rows(rows, STAFF_COLUMNS, _staff_parsers(today), errors)
     organizations = _resolve_staff_organizations(rows, rights, errors)
-    _check_repeats(
+    check_repeats(
         rows, ("snils", "organization_inn"), "СНИЛС", "сочетание СНИЛС и ИНН организации", errors
     )
     _check_same_person(rows, errors)
@@ -701,13 +548,13 @@ def import_staff(user, file) -> ImportReport:
     return _save(report, lambda: _save_staff(rows, organizations, rights, today, report))
 
 
-def _resolve_staff_organizations(rows: list[_Row], rights: _Rights, errors: _Collector) -> dict:
+def _resolve_staff_organizations(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> dict:
     """Organizations by ИНН among those the user may edit; any other ИНН is simply not found."""
     inns = sorted(
         {row.values["organization_inn"] for row in rows if "organization_inn" in row.values}
     )
     found = {}
-    for chunk in _chunks(inns):
+    for chunk in chunks(inns):
         found.update(
             {
                 o.inn: o
@@ -721,9 +568,9 @@ def _resolve_staff_organizations(rows: list[_Row], rights: _Rights, errors: _Col
     return found
 
 
-def _check_same_person(rows: list[_Row], errors: _Collector) -> None:
+def _check_same_person(rows: list[Row], errors: ErrorCollector) -> None:
     """Rows of one СНИЛС must agree on the person's own data."""
-    first: dict[str, _Row] = {}
+    first: dict[str, Row] = {}
     for row in rows:
         snils = row.values.get("snils")
         if snils is None:
@@ -747,7 +594,7 @@ def _check_same_person(rows: list[_Row], errors: _Collector) -> None:
                 )
 
 
-def _check_people_outside_scope(rows: list[_Row], rights: _Rights, errors: _Collector) -> None:
+def _check_people_outside_scope(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> None:
     """Someone the user cannot see may be given a job only under their own name and birth date.
 
     A mistyped СНИЛС that happens to be valid must not rename a person of another territory.
@@ -757,7 +604,7 @@ def _check_people_outside_scope(rows: list[_Row], rights: _Rights, errors: _Coll
     identity = ("last_name", "first_name", "birth_date")
     snilses = sorted({row.values["snils"] for row in rows if "snils" in row.values})
     stored, visible = {}, set()
-    for chunk in _chunks(snilses):
+    for chunk in chunks(snilses):
         people = Person.objects.filter(snils__in=chunk)
         stored.update({p[0]: p[1:] for p in people.values_list("snils", *identity)})
         visible.update(
@@ -866,7 +713,7 @@ def _save_people(rows, organizations, rights: _Rights) -> tuple[dict[str, Person
 
 def _people_by_snils(snilses: list[str]) -> dict[str, Person]:
     people = {}
-    for chunk in _chunks(snilses):
+    for chunk in chunks(snilses):
         people.update({p.snils: p for p in Person.objects.filter(snils__in=chunk)})
     return people
 
@@ -874,12 +721,12 @@ def _people_by_snils(snilses: list[str]) -> dict[str, Person]:
 def _employments_of(person_ids: list[int]):
     """Existing employments by (person, organization) and their subject ids, by employment."""
     employments = {}
-    for chunk in _chunks([pk for pk in person_ids if pk is not None]):
+    for chunk in chunks([pk for pk in person_ids if pk is not None]):
         for employment in Employment.objects.filter(person_id__in=chunk):
             employments[(employment.person_id, employment.organization_id)] = employment
     subjects = defaultdict(set)
     through = Employment.subjects.through
-    for chunk in _chunks([e.pk for e in employments.values()]):
+    for chunk in chunks([e.pk for e in employments.values()]):
         for employment_id, subject_id in through.objects.filter(
             employment_id__in=chunk
         ).values_list("employment_id", "subject_id"):
@@ -891,7 +738,7 @@ def _set_subjects(
     replaced: list[int], new_subjects: list[tuple[Employment, Iterable[int]]]
 ) -> None:
     through = Employment.subjects.through
-    for chunk in _chunks(replaced):
+    for chunk in chunks(replaced):
         through.objects.filter(employment_id__in=chunk).delete()
     through.objects.bulk_create(
         [

@@ -18,8 +18,9 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook import Workbook
 
+from nms.common.xlsx import add_sheet, workbook_bytes, yes_no
 from nms.diagnostics.models import Result
-from nms.registry.exports import CHUNK, _bytes, _sheet, _yes_no
+from nms.registry.exports import CHUNK
 from nms.registry.models import Employment
 from nms.routes.models import Level, Route, Status
 from nms.routes.selectors import outcome
@@ -318,7 +319,7 @@ def register_xlsx(routes: QuerySet[Route]) -> bytes:
         main_municipality=Subquery(main.values("organization__municipality__name")[:1]),
     )
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "ИОМ", REGISTER_COLUMNS)
+    sheet = add_sheet(workbook, "ИОМ", REGISTER_COLUMNS)
 
     def day(value):
         cell = WriteOnlyCell(sheet, value)
@@ -333,7 +334,7 @@ def register_xlsx(routes: QuerySet[Route]) -> bytes:
                 route.main_municipality or "", route.get_route_type_display(),
                 route.get_status_display(), day(route.starts_on), day(route.ends_on),
                 route.methodist.display_name if route.methodist else "", route.items_total,
-                route.items_done, _yes_no(route.is_overdue), day(route.audit_due_on),
+                route.items_done, yes_no(route.is_overdue), day(route.audit_due_on),
             ]
         )  # fmt: skip
-    return _bytes(workbook)
+    return workbook_bytes(workbook)

@@ -1,0 +1,173 @@
+"""What every XLSX import shares: columns, rows, the error collector and the report.
+
+Every row is checked first and every error is kept with its row, column and value; an import
+with any error saves nothing (DESIGN.md §3, "Nothing half-saved").
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from nms.common.xlsx import CellError, FileError, cell_text, read_sheet
+
+CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
+EMPTY = "обязательное поле не заполнено"
+
+
+# -- the report --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong in one cell; row is None for a problem with the whole file."""
+
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = [f"строка {self.row}"] if self.row else []
+        if self.column:
+            where.append(f"столбец «{self.column}»")
+        if self.value:
+            where.append(f"значение «{self.value}»")
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class ImportReport:
+    """Counts are of file rows: a row created, changed or left as it was."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    municipalities_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @classmethod
+    def rejected(cls, message: str, column: str = "") -> "ImportReport":
+        return cls(errors=[RowError(None, column, "", message)])
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        if self.errors:
+            return (
+                f"Файл не загружен, ничего не сохранено. Найдено ошибок: {len(self.errors)}. "
+                "Исправьте их и загрузите файл снова."
+            )
+        if not self.created and not self.updated:
+            return f"Изменений нет: все строки ({self.unchanged}) совпадают с данными реестра."
+        text = (
+            f"Файл загружен. Добавлено: {self.created}, изменено: {self.updated}, "
+            f"без изменений: {self.unchanged}."
+        )
+        if self.municipalities_created:
+            text += f" Создано муниципальных образований: {self.municipalities_created}."
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in self.errors],
+            "summary": self.summary,
+        }
+
+
+# -- columns and row parsing -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    width: int = 18
+
+
+@dataclass
+class Row:
+    number: int
+    raw: dict
+    values: dict = field(default_factory=dict)
+
+
+class ErrorCollector:
+    def __init__(self):
+        self.errors: list[RowError] = []
+
+    def add(self, row: Row | None, column: str, message: str) -> None:
+        number, value = (None, "") if row is None else (row.number, cell_text(row.raw.get(column)))
+        self.errors.append(RowError(number, column, value, message))
+
+    def sorted(self) -> list[RowError]:
+        return sorted(self.errors, key=lambda e: e.row or 0)
+
+
+def read_rows(file, columns: tuple[Column, ...], errors: ErrorCollector) -> list[Row]:
+    """The rows of the file, or [] with errors for an unreadable or empty file, bad headers."""
+    try:
+        sheet = read_sheet(file, [c.header for c in columns])
+    except FileError as exc:
+        errors.add(None, "", str(exc))
+        return []
+    if not sheet.has_content:
+        errors.add(None, "", "Файл пуст.")
+        return []
+    for header in sheet.missing(c.header for c in columns if c.required):
+        errors.add(None, header, "в файле нет обязательного столбца")
+    for header in sheet.duplicates:
+        errors.add(None, header, "столбец встречается в заголовке больше одного раза")
+    if errors.errors:
+        return []
+    if not sheet.rows:
+        errors.add(None, "", "В файле нет строк с данными.")
+    return [Row(number, raw) for number, raw in sheet.rows]
+
+
+def parse_rows(
+    rows: list[Row], columns, parsers: dict[str, Callable], errors: ErrorCollector
+) -> None:
+    """Fill row.values from the columns present in the file; an absent column is left as is."""
+    for row in rows:
+        for column in columns:
+            if column.header not in row.raw:
+                continue
+            value = row.raw[column.header]
+            if value is None and column.required:
+                errors.add(row, column.header, EMPTY)
+                continue
+            try:
+                row.values[column.field] = parsers[column.field](value)
+            except CellError as exc:
+                errors.add(row, column.header, str(exc))
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def check_repeats(
+    rows: list[Row], key_fields: tuple[str, ...], header: str, what: str, errors: ErrorCollector
+) -> None:
+    """A key (ИНН; СНИЛС with ИНН организации) may occur in one row of the file only."""
+    first: dict[tuple, int] = {}
+    for row in rows:
+        if not all(f in row.values for f in key_fields):
+            continue
+        key = tuple(row.values[f] for f in key_fields)
+        if key in first:
+            errors.add(row, header, f"{what} уже встречается в строке {first[key]}")
+        else:
+            first[key] = row.number

@@ -125,11 +125,7 @@ def due_for(user, on: date | None = None) -> dict:
         .select_related("route__person")
         .order_by("due_on", "id")
     )
-    audits = [
-        r
-        for r in under_way.filter(status=Status.IN_PROGRESS).select_related("person")
-        if r.audit_due_on <= on
-    ]
+    audits = under_way.filter(audit_due_q(on)).select_related("person").order_by("ends_on")
     return {"overdue_items": overdue, "audits_due": audits}
 
 

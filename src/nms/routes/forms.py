@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.models import fields_for_model
+from django.utils.text import capfirst
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
@@ -87,7 +88,7 @@ class TextsForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for name in fields:
             self.fields[name] = forms.CharField(
-                label=str(Route._meta.get_field(name).verbose_name).capitalize(),
+                label=capfirst(Route._meta.get_field(name).verbose_name),
                 widget=TEXTAREA,
                 initial=getattr(route, name),
             )
@@ -111,10 +112,16 @@ class TemplateForm(forms.Form):
     )
 
 
-TEMPLATE_ITEM_FIELDS = (
-    "level", "activity_kind", "title", "area", "competency", "start_offset_days",
-    "duration_days", "result_form",
-)  # fmt: skip
+TEMPLATE_ITEM_LABELS = {
+    "level": "уровень",
+    "activity_kind": "вид",
+    "title": "мероприятие",
+    "area": "область компетенций",
+    "competency": "формируемая компетенция",
+    "start_offset_days": "начало, через дней",
+    "duration_days": "длительность, дней",
+    "result_form": "форма результата",
+}
 
 
 class TemplateItemForm(forms.Form):
@@ -122,12 +129,14 @@ class TemplateItemForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(TemplateItem, fields=TEMPLATE_ITEM_FIELDS))
-        self.fields["start_offset_days"].label = "начало, через дней"
-        self.fields["duration_days"].label = "длительность, дней"
-        self.fields["result_form"].label = "форма результата"
+        self.fields.update(
+            fields_for_model(
+                TemplateItem, fields=list(TEMPLATE_ITEM_LABELS), labels=TEMPLATE_ITEM_LABELS
+            )
+        )
         for field in self.fields.values():
             field.required = False
+            field.widget.attrs["style"] = "width: 100%"
 
     def clean(self):
         data = super().clean()

@@ -22,4 +22,9 @@ urlpatterns = [
     path("templates/", views.template_list, name="template-list"),
     path("templates/new/", views.template_create, name="template-create"),
     path("templates/<int:pk>/apply/", views.template_apply, name="template-apply"),
+    path(
+        "<int:pk>/files/<str:kind>/<int:object_pk>/",
+        views.route_file,
+        name="route-file",
+    ),
 ]

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -420,3 +420,16 @@ def template_apply(request, pk):
             "people_count": people.count() if people is not None else 0,
         },
     )
+
+
+@login_required
+def route_file(request, pk, kind, object_pk):
+    """Evidence and report files, served only to users who see the route (never from /media/)."""
+    route = selectors.route_get(request.user, pk)
+    require(kind in ("evidence", "report"))
+    if kind == "evidence":
+        file = selectors.item_get(route, object_pk).evidence_file
+    else:
+        file = selectors.report_get(route, object_pk).file
+    require(bool(file))
+    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])

@@ -15,13 +15,13 @@ from rest_framework.response import Response
 
 from nms.accounts.scope import scope_of
 from nms.diagnostics import bank, selectors, services
+from nms.diagnostics.bank_filters import ItemFilterSet
 from nms.diagnostics.models import (
     AreaScore,
     Attempt,
     AttemptStatus,
     BlueprintRow,
     CompetencyArea,
-    Difficulty,
     Group,
     Item,
     ItemKind,
@@ -165,22 +165,6 @@ def _item_form(item: Item) -> dict:
         "key": bank.format_key(item.kind, item.key),
         "points": item.points,
     }
-
-
-class ItemFilterSet(df.FilterSet):
-    q = df.CharFilter(label="Поиск (шифр, формулировка)", method="filter_query")
-    area = df.ModelChoiceFilter(label="Область", queryset=CompetencyArea.objects.all())
-    subject = df.ModelChoiceFilter(label="Предмет", queryset=Subject.objects.all())
-    kind = df.ChoiceFilter(label="Тип", choices=ItemKind.choices)
-    difficulty = df.ChoiceFilter(label="Уровень сложности", choices=Difficulty.choices)
-    status = df.ChoiceFilter(label="Статус экспертизы", choices=ReviewStatus.choices)
-
-    class Meta:
-        model = Item
-        fields = []
-
-    def filter_query(self, queryset, name, value):
-        return bank.search_items(queryset, value)
 
 
 class CompetencyAreaViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,15 @@ from django import forms
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
-from nms.diagnostics.models import CompetencyArea, Difficulty, Item, ItemKind, Level, Procedure
+from nms.diagnostics.models import (
+    CompetencyArea,
+    Difficulty,
+    Item,
+    ItemKind,
+    Level,
+    Procedure,
+    SubCompetency,
+)
 from nms.registry.filters import YES_NO, YesNoField
 from nms.registry.forms import DATE_WIDGET
 from nms.registry.models import Position, Subject
@@ -255,3 +263,15 @@ def key_text(item: Item) -> str:
         return " → ".join(options[k] for k in key)
     except (IndexError, KeyError, TypeError, ValueError):
         return "ключ задан неверно"
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = CompetencyArea
+        fields = ["name", "code", "order", "is_subject", "for_managers"]
+
+
+class SubCompetencyForm(forms.ModelForm):
+    class Meta:
+        model = SubCompetency
+        fields = ["name"]

@@ -18,6 +18,7 @@ from nms.diagnostics.models import (
     Answer,
     Attempt,
     AttemptStatus,
+    CompetencyArea,
     Group,
     Item,
     Membership,
@@ -249,3 +250,9 @@ def results_comparison(results) -> dict:
         rows.append({"area": area, "cells": row, "change": change})
     compared = (columns[last_entry], columns[last_exit]) if last_entry is not None else None
     return {"columns": columns, "rows": rows, "compared": compared}
+
+
+def areas_with_subcompetencies():
+    return CompetencyArea.objects.prefetch_related("subcompetencies").annotate(
+        items_count=Count("items")
+    )

@@ -17,12 +17,14 @@ from nms.diagnostics.models import (
     Attempt,
     AttemptStatus,
     BlueprintRow,
+    CompetencyArea,
     Group,
     Level,
     Membership,
     Procedure,
     Result,
     ResultSource,
+    SubCompetency,
     Variant,
 )
 from nms.diagnostics.variants import OverlapReport, assemble_variants
@@ -316,3 +318,30 @@ def result_record(person_id, procedure: Procedure, taken_on: date, scores: dict,
         area_score.result = result
     AreaScore.objects.bulk_create(area_scores)
     return result
+
+
+# -- competency areas (data the ЦНППМ edits) -------------------------------------------------
+def _check_areas(user) -> None:
+    if not scope_of(user).can_edit_item_bank:
+        raise PermissionDenied("Области компетенций ведёт ЦНППМ.")
+
+
+@transaction.atomic
+def area_save(user, area: CompetencyArea | None, data: dict) -> CompetencyArea:
+    _check_areas(user)
+    area = area or CompetencyArea()
+    for field, value in data.items():
+        setattr(area, field, value.strip() if isinstance(value, str) else value)
+    area.full_clean()
+    area.save()
+    return area
+
+
+@transaction.atomic
+def subcompetency_save(user, area: CompetencyArea, sub: SubCompetency | None, name: str):
+    _check_areas(user)
+    sub = sub or SubCompetency(area=area)
+    sub.name = name.strip()
+    sub.full_clean()
+    sub.save()
+    return sub

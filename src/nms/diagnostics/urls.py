@@ -18,4 +18,11 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt-submit"),
     path("results/<int:pk>/", views.result_detail, name="result-detail"),
     path("people/<int:person_pk>/", views.person_results, name="person-results"),
+    path("areas/", views.area_list, name="area-list"),
+    path("areas/new/", views.area_edit, name="area-create"),
+    path("areas/<int:pk>/", views.area_edit, name="area-edit"),
+    path("areas/<int:area_pk>/subcompetencies/new/", views.subcompetency_edit, name="sub-create"),
+    path(
+        "areas/<int:area_pk>/subcompetencies/<int:pk>/", views.subcompetency_edit, name="sub-edit"
+    ),
 ]

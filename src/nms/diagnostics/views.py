@@ -3,24 +3,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service
 from nms.diagnostics import selectors, services
 from nms.diagnostics.forms import (
     AnswerForm,
+    AreaForm,
     BlueprintForm,
     GroupForm,
     ProcedureForm,
+    SubCompetencyForm,
     key_text,
     questions,
 )
-from nms.diagnostics.models import AttemptStatus
+from nms.diagnostics.models import AttemptStatus, CompetencyArea
 from nms.diagnostics.variants import overlap_report
 from nms.registry.selectors import person_get
 
@@ -31,14 +34,6 @@ def _can_view_procedures(user) -> bool:
     return scope.can_manage_diagnostics or scope.is_region
 
 
-def _exists(path: str) -> bool:
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
-
-
 @login_required
 def home(request):
     user = request.user
@@ -46,11 +41,12 @@ def home(request):
     links = []
     if _can_view_procedures(user):
         links.append((reverse("procedure-list"), "Диагностические процедуры"))
-    # The bank and the maps are other pages of the diagnostics; linked once they are there.
-    if scope.can_see_item_bank and _exists("/diagnostics/bank/"):
-        links.append(("/diagnostics/bank/", "Банк заданий"))
-    if _can_view_procedures(user) and _exists("/diagnostics/maps/"):
-        links.append(("/diagnostics/maps/", "Карты дефицитов"))
+    if scope.can_see_item_bank:
+        links.append((reverse("bank-list"), "Банк заданий"))
+    if scope.can_edit_item_bank:
+        links.append((reverse("area-list"), "Области компетенций"))
+    if scope.role not in (Role.TEACHER, Role.EXPERT):
+        links.append((reverse("map-deficits"), "Карты дефицитов"))
     return render(
         request,
         "diagnostics/home.html",
@@ -330,3 +326,44 @@ def person_results(request, person_pk):
         "diagnostics/person_results.html",
         {"person": person, "table": selectors.results_comparison(results)},
     )
+
+
+# -- competency areas --------------------------------------------------------------------------
+@login_required
+def area_list(request):
+    require(scope_of(request.user).can_edit_item_bank)
+    return render(
+        request, "diagnostics/area_list.html", {"areas": selectors.areas_with_subcompetencies()}
+    )
+
+
+@login_required
+def area_edit(request, pk=None):
+    require(scope_of(request.user).can_edit_item_bank)
+    area = get_object_or_404(CompetencyArea, pk=pk) if pk else None
+    form = AreaForm(request.POST or None, instance=area)
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = save_through_service(form, lambda: services.area_save(request.user, area, data))
+        if saved:
+            messages.success(request, "Область сохранена.")
+            return redirect("area-list")
+    title = f"Область «{area}»" if area else "Новая область компетенций"
+    return render(request, "diagnostics/area_form.html", {"form": form, "title": title})
+
+
+@login_required
+def subcompetency_edit(request, area_pk, pk=None):
+    require(scope_of(request.user).can_edit_item_bank)
+    area = get_object_or_404(CompetencyArea, pk=area_pk)
+    sub = get_object_or_404(area.subcompetencies, pk=pk) if pk else None
+    form = SubCompetencyForm(request.POST or None, instance=sub)
+    if form.is_valid():
+        name = form.cleaned_data["name"]
+        if save_through_service(
+            form, lambda: services.subcompetency_save(request.user, area, sub, name)
+        ):
+            messages.success(request, "Компетенция сохранена.")
+            return redirect("area-list")
+    title = f"Компетенция области «{area}»"
+    return render(request, "diagnostics/area_form.html", {"form": form, "title": title})

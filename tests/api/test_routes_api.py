@@ -308,6 +308,20 @@ def test_texts_by_owner_and_state(route, clients):
     assert response.json()["school_proposals"] == "Участие в ШМО"
 
 
+def test_section_1_by_the_teacher_while_draft(route, clients):
+    url = f"{API}/{route.pk}/general-info/"
+    response = clients["teacher"].post(
+        url,
+        {"version": route.version, "attestation_date": "15.03.2024", "experience_years": "4.5"},
+        format="json",
+    )
+    assert response.status_code == 200
+    info = response.json()["general_info"]
+    assert info["attestation_date"] == "15.03.2024" and info["experience_years"] == "4.5"
+    response = clients["school"].post(url, {"version": route.version + 1}, format="json")
+    assert response.status_code == 403
+
+
 # -- reports ---------------------------------------------------------------------------------------
 def test_reports_submitted_and_decided(route, clients, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

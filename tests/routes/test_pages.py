@@ -505,3 +505,39 @@ def test_route_docx_download(client, actors, route):
     assert response["Content-Type"].endswith("wordprocessingml.document")
     assert "attachment" in response["Content-Disposition"]
     assert response.content[:2] == b"PK"
+
+
+# -- section 1 ---------------------------------------------------------------------------------
+def test_teacher_fills_section_1_while_draft(client, actors, route):
+    url = reverse("route-general-info", args=[route.pk])
+    client.force_login(actors["teacher"])
+    page = client.get(url).content.decode()
+    assert route.general_info["position"] in page
+    data = {
+        "version": route.version,
+        "organization": route.general_info["organization"],
+        "position": "учитель",
+        "subjects": "математика",
+        "education": "высшее, педагогическое",
+        "experience_years": "4,5",
+        "category": "первая",
+        "attestation_date": "31.02.2024",
+    }
+    response = client.post(url, data)
+    assert "Введите правильную дату" in response.content.decode()
+    data["attestation_date"] = "15.03.2024"
+    assert client.post(url, data).status_code == 302
+    route.refresh_from_db()
+    assert route.general_info["attestation_date"] == "15.03.2024"
+    assert route.general_info["experience_years"] == "4.5"
+    assert route.versions.filter(reason__contains="раздел 1").exists()
+    detail = client.get(reverse("route-detail", args=[route.pk])).content.decode()
+    assert "15.03.2024" in detail and "4,5" in detail
+
+    client.force_login(actors["school"])
+    assert client.get(url).status_code == 404
+    client.force_login(actors["cnppm"])
+    services.item_add(actors["cnppm"], route, item_data(), None)
+    services.transition(actors["cnppm"], route, "compose", "ок", None)
+    client.force_login(actors["teacher"])
+    assert client.get(url).status_code == 404

@@ -385,6 +385,25 @@ class TransitionSerializer(VersionSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class GeneralInfoUpdateSerializer(VersionSerializer):
+    """Section 1 while the route is a draft: only the fields given change."""
+
+    organization = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    position = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    subjects = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    education = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    experience_years = serializers.DecimalField(
+        required=False, max_digits=4, decimal_places=1, min_value=0, max_value=70
+    )
+    category = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    attestation_date = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if "attestation_date" in attrs:
+            attrs["attestation_date"] = attrs["attestation_date"].strftime("%d.%m.%Y")
+        return attrs
+
+
 class TextsSerializer(VersionSerializer):
     """Section 4 and the school's proposals: only the texts given change."""
 
@@ -639,6 +658,19 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         with route_errors(route):
             item = services.item_update(request.user, item, data, version)
         return self._item_change(route, item)
+
+    @extend_schema(
+        request=GeneralInfoUpdateSerializer, responses={200: RouteDetailSerializer, **STALE}
+    )
+    @action(detail=True, methods=["post"], url_path="general-info")
+    def general_info(self, request, pk=None):
+        """Раздел 1 «Общие сведения»: педагог уточняет его, пока маршрут — черновик."""
+        route = self.get_object()
+        data = valid(GeneralInfoUpdateSerializer, request)
+        version = data.pop("version")
+        with route_errors(route):
+            services.general_info_update(request.user, route, data, version)
+        return self._detail(route)
 
     @extend_schema(request=TextsSerializer, responses={200: RouteDetailSerializer, **STALE})
     @action(detail=True, methods=["post"])

@@ -13,7 +13,7 @@ from nms.registry.models import Subject
 from nms.registry.selectors import search_people
 from nms.routes import selectors
 from nms.routes.models import Route, RouteItem, TemplateItem
-from nms.routes.services import ITEM_FIELDS
+from nms.routes.services import GENERAL_INFO_FIELDS, ITEM_FIELDS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -92,6 +92,34 @@ class TextsForm(VersionedForm):
                 widget=TEXTAREA,
                 initial=getattr(route, name),
             )
+
+
+class GeneralInfoForm(VersionedForm):
+    """Section 1, pre-filled from the registry snapshot; the teacher confirms or corrects it."""
+
+    def __init__(self, *args, route: Route, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in GENERAL_INFO_FIELDS.items():
+            self.fields[name] = self._field(name, label, route.general_info.get(name, ""))
+
+    @staticmethod
+    def _field(name, label, initial):
+        if name == "attestation_date":
+            return forms.DateField(label=label, required=False, initial=initial, widget=DATE_WIDGET)
+        if name == "experience_years":
+            return forms.DecimalField(
+                label=label, required=False, initial=initial, min_value=0, max_value=70,
+                decimal_places=1, localize=True,
+            )  # fmt: skip
+        return forms.CharField(label=label, required=False, initial=initial, max_length=500)
+
+    def clean_attestation_date(self):
+        value = self.cleaned_data["attestation_date"]
+        return value.strftime("%d.%m.%Y") if value else ""
+
+    def clean_experience_years(self):
+        value = self.cleaned_data["experience_years"]
+        return "" if value is None else str(value)
 
 
 class ReportForm(forms.Form):

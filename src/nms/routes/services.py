@@ -295,6 +295,42 @@ def fillable_texts(user, route: Route) -> list[str]:
     ]
 
 
+# Section 1 as the teacher confirms or corrects it while the route is a draft (seed 002, table 1:
+# the teacher "вносит в ИОМ информацию о своем образовании, занимаемой должности, стаже,
+# квалификационной категории, дате прохождения аттестации").
+GENERAL_INFO_FIELDS = {
+    "organization": "Место работы",
+    "position": "Занимаемая должность",
+    "subjects": "Предметы",
+    "education": "Образование",
+    "experience_years": "Педагогический стаж, лет",
+    "category": "Квалификационная категория",
+    "attestation_date": "Дата прохождения аттестации",
+}
+
+
+def can_fill_general_info(user, route: Route) -> bool:
+    role = _role(user)
+    if route.status != Status.DRAFT or role not in (Role.TEACHER, Role.CNPPM):
+        return False
+    if role == Role.TEACHER and route.person_id != user.person_id:
+        return False
+    return scope_of(user).people().filter(pk=route.person_id).exists()
+
+
+@transaction.atomic
+def general_info_update(user, route: Route, data: dict, expected_version: int | None) -> Route:
+    route = _locked(route)
+    if not can_fill_general_info(user, route):
+        raise PermissionDenied("Раздел 1 заполняется педагогом, пока маршрут — черновик.")
+    unknown = set(data) - set(GENERAL_INFO_FIELDS)
+    if unknown:
+        raise ValidationError(f"Неизвестные поля раздела 1: {', '.join(sorted(unknown))}.")
+    route.general_info = {**route.general_info, **{k: str(v).strip() for k, v in data.items()}}
+    route.save(update_fields=["general_info", "updated_at"])
+    return _changed(user, route, expected_version, "заполнен раздел 1 «Общие сведения»")
+
+
 @transaction.atomic
 def texts_update(user, route: Route, data: dict, expected_version: int | None) -> Route:
     route = _locked(route)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/docx/", views.route_docx, name="route-docx"),
     path("<int:pk>/step/<slug:name>/", views.route_transition, name="route-transition"),
     path("<int:pk>/texts/", views.route_texts, name="route-texts"),
+    path("<int:pk>/general/", views.route_general_info, name="route-general-info"),
     path("<int:pk>/map/", views.item_add, name="route-item-add"),
     path("<int:pk>/map/<int:item_pk>/", views.item_detail, name="route-item"),
     path("<int:pk>/map/<int:item_pk>/edit/", views.item_edit, name="route-item-edit"),

@@ -16,6 +16,7 @@ from nms.common.views import require, save_through_service, xlsx_response
 from nms.routes import exports, selectors, services, suggestions, workflow
 from nms.routes.filters import RouteFilterSet
 from nms.routes.forms import (
+    GeneralInfoForm,
     ItemForm,
     ReportForm,
     RouteCreateForm,
@@ -158,6 +159,7 @@ def route_detail(request, pk):
             "steps": steps,
             "can_edit_map": services.can_edit_map(user, route),
             "can_fill_texts": bool(services.fillable_texts(user, route)),
+            "can_fill_general_info": services.can_fill_general_info(user, route),
             "outcome": selectors.outcome(route) if route.status == Status.COMPLETED else [],
         },
     )
@@ -188,6 +190,29 @@ def route_transition(request, pk, name):
     ):
         messages.success(request, f"Выполнено: {workflow.TRANSITIONS[name].label}.")
     return redirect("route-detail", route.pk)
+
+
+@login_required
+def route_general_info(request, pk):
+    user = request.user
+    route = selectors.route_get(user, pk)
+    require(services.can_fill_general_info(user, route))
+    form = GeneralInfoForm(request.POST or None, route=route, initial={"version": route.version})
+    if form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.GENERAL_INFO_FIELDS}
+        version = form.cleaned_data["version"]
+        if _save(form, lambda: services.general_info_update(user, route, data, version), route):
+            messages.success(request, "Раздел 1 сохранён.")
+            return redirect("route-detail", route.pk)
+    return render(
+        request,
+        "routes/form.html",
+        {
+            "form": form,
+            "title": f"Раздел 1. Общие сведения: {route.person.full_name}",
+            "back": route,
+        },
+    )
 
 
 @login_required

@@ -59,6 +59,59 @@ class ProcedureForm(forms.ModelForm):
             self.initial["level"] = Level.REGIONAL
 
 
+class ProcedureEditForm(forms.ModelForm):
+    """A procedure's details that may change after it is created (see services.procedure_update)."""
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "name",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "threshold",
+            "time_limit_minutes",
+            "seed",
+        ]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        localized_fields = ["threshold"]
+        help_texts = {
+            "threshold": "Результат в области не выше порога означает дефицит. При изменении "
+            "порога дефициты всех результатов процедуры пересчитываются.",
+            "seed": "Нельзя изменить, когда варианты собраны и тестирование начато.",
+        }
+
+
+class ProcedureResultsFilterForm(forms.Form):
+    """Filters of a procedure's results; the choices are limited to the user's scope and to the
+    procedure's areas."""
+
+    q = forms.CharField(label="Поиск (ФИО, СНИЛС)", required=False)
+    has_deficit = YesNoField(
+        label="Есть дефицит", choices=YES_NO, empty_label="все", required=False
+    )
+    deficit_area = forms.ModelChoiceField(
+        None, label="Дефицит в области", empty_label="все", required=False
+    )
+    municipality = forms.ModelChoiceField(
+        None, label="Муниципалитет", empty_label="все", required=False
+    )
+    organization = forms.ModelChoiceField(
+        None, label="Организация", empty_label="все", required=False
+    )
+
+    def __init__(self, *args, user, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.fields["deficit_area"].queryset = areas
+        self.fields["municipality"].queryset = scope.municipalities()
+        self.fields["organization"].queryset = scope.organizations().only("id", "short_name")
+
+    def filters(self) -> dict:
+        """The keyword arguments of selectors.procedure_results."""
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
 class BlueprintForm(forms.Form):
     """Per competency area, how many items of each difficulty a variant holds."""
 

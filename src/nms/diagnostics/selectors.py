@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.diagnostics.models import (
     Answer,
+    AreaScore,
     Attempt,
     AttemptStatus,
     CompetencyArea,
@@ -27,8 +28,8 @@ from nms.diagnostics.models import (
     Result,
     VariantItem,
 )
-from nms.registry.models import Person
-from nms.registry.selectors import EMPLOYMENTS_FOR_LISTS
+from nms.registry.models import Employment, Organization, Person
+from nms.registry.selectors import EMPLOYMENTS_FOR_LISTS, filter_people, search_people
 
 
 def items_visible(user) -> QuerySet[Item]:
@@ -164,6 +165,89 @@ def attempt_result(user, attempt: Attempt) -> Result | None:
 def result_get(user, pk) -> Result:
     results = results_visible(user).select_related("procedure", "person")
     return get_visible_or_404(results.prefetch_related("area_scores__area"), pk=pk)
+
+
+# -- results of a procedure (managers' list and export) --------------------------------------
+def procedure_areas(procedure: Procedure) -> QuerySet[CompetencyArea]:
+    """The area columns of a procedure's results: the areas of its blueprint or, when results
+    are loaded from outside, the areas its results have scores in."""
+    if procedure.is_external:
+        scored = AreaScore.objects.filter(result__procedure=procedure, area=OuterRef("pk"))
+        return CompetencyArea.objects.filter(Exists(scored))
+    return CompetencyArea.objects.filter(blueprintrow__procedure=procedure)
+
+
+def procedure_results(
+    user,
+    procedure: Procedure,
+    *,
+    q: str = "",
+    has_deficit: bool | None = None,
+    deficit_area: CompetencyArea | None = None,
+    municipality=None,
+    organization=None,
+) -> QuerySet[Result]:
+    """The procedure's results within the user's scope, filtered, ordered by name.
+
+    The person, their area scores and jobs come along in a fixed number of queries whatever the
+    number of rows. Municipality and organization are those of any of the person's jobs (as in
+    the registry's lists); `q` searches ФИО or СНИЛС as the registry does (ё as е).
+    """
+    results = results_visible(user).filter(procedure=procedure)
+    if q:
+        results = results.filter(person__in=search_people(Person.objects.all(), q))
+    if has_deficit is not None:
+        results = results.filter(has_deficit=has_deficit)
+    if deficit_area is not None:
+        deficits = AreaScore.objects.filter(
+            result=OuterRef("pk"), area=deficit_area, is_deficit=True
+        )
+        results = results.filter(Exists(deficits))
+    if municipality or organization:
+        people = filter_people(
+            Person.objects.all(), municipality=municipality, organization=organization
+        )
+        results = results.filter(person__in=people)
+    return (
+        results.select_related("person")
+        .prefetch_related(
+            Prefetch("area_scores", queryset=AreaScore.objects.select_related("area")),
+            Prefetch(
+                "person__employments",
+                queryset=Employment.objects.select_related("organization").order_by(
+                    "is_part_time", "id"
+                ),
+            ),
+        )
+        .order_by("person__last_name", "person__first_name", "person__middle_name", "pk")
+    )
+
+
+def main_employment(person: Person) -> Employment | None:
+    """The person's main job: not part-time first, then the oldest record (uses the prefetch)."""
+    return min(person.employments.all(), key=lambda e: (e.is_part_time, e.pk), default=None)
+
+
+@dataclass
+class ResultRow:
+    """A line of a procedure's results: the result, the main job's organization, and per area
+    column the score (None where the result has none)."""
+
+    result: Result
+    organization: Organization | None
+    scores: list[AreaScore | None]
+
+    @property
+    def deficit_areas(self) -> list[CompetencyArea]:
+        return [s.area for s in self.scores if s is not None and s.is_deficit]
+
+
+def result_row(result: Result, areas) -> ResultRow:
+    by_area = {score.area_id: score for score in result.area_scores.all()}
+    job = main_employment(result.person)
+    return ResultRow(
+        result, job.organization if job else None, [by_area.get(area.pk) for area in areas]
+    )
 
 
 @dataclass

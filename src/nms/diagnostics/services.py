@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from nms.accounts.models import Role
@@ -98,6 +99,61 @@ def procedure_create(user, data: dict, blueprint: list[dict]) -> Procedure:
     procedure.save()
     _save_blueprint(procedure, blueprint)
     return procedure
+
+
+PROCEDURE_DETAILS = (
+    "name",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "time_limit_minutes",
+    "threshold",
+    "seed",
+)
+
+
+@transaction.atomic
+def procedure_update(user, procedure: Procedure, data: dict) -> int:
+    """Change a procedure's details (PROCEDURE_DETAILS); all or nothing.
+
+    The seed is fixed once variants are assembled and testing has started. The threshold may
+    change at any time: the deficits of every result of the procedure are then recomputed in
+    SQL. Returns how many results were recomputed (0 when the threshold stayed or no results).
+    """
+    # A ModelForm has already put the posted values on `procedure`: work on the stored row.
+    stored = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    _check_manage(user, stored)
+    old_threshold = stored.threshold
+    changes = {field: data[field] for field in PROCEDURE_DETAILS if field in data}
+    if (
+        "seed" in changes
+        and changes["seed"] != stored.seed
+        and Variant.objects.filter(group__procedure=stored).exists()
+        and Attempt.objects.filter(procedure=stored).exists()
+    ):
+        raise ValidationError(
+            {"seed": "Зерно сборки нельзя менять: варианты собраны и тестирование уже начато."}
+        )
+    for field, value in changes.items():
+        setattr(stored, field, value.strip() if isinstance(value, str) else value)
+    if stored.starts_on and stored.ends_on and stored.ends_on < stored.starts_on:
+        raise ValidationError({"ends_on": "Окончание не может быть раньше начала."})
+    stored.full_clean()
+    stored.save(update_fields=list(changes))
+    if stored.threshold != old_threshold:
+        return recompute_deficits(stored)
+    return 0
+
+
+def recompute_deficits(procedure: Procedure) -> int:
+    """Mark deficits of all the procedure's results by its threshold (share ≤ threshold), in two
+    UPDATE queries; returns the number of results."""
+    results = Result.objects.filter(procedure=procedure)
+    AreaScore.objects.filter(result__in=results.values("pk")).update(
+        is_deficit=Q(share__lte=procedure.threshold)
+    )
+    deficits = AreaScore.objects.filter(result=OuterRef("pk"), is_deficit=True)
+    return results.update(has_deficit=Exists(deficits))
 
 
 def _save_blueprint(procedure: Procedure, blueprint: list[dict]) -> None:

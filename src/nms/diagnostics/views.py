@@ -1,5 +1,7 @@
 """Pages of diagnostic procedures and online testing: thin — selectors read, services write."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,14 +13,16 @@ from django.views.decorators.http import require_POST
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
-from nms.common.views import require, save_through_service
-from nms.diagnostics import selectors, services
+from nms.common.views import require, save_through_service, xlsx_response
+from nms.diagnostics import exports, selectors, services
 from nms.diagnostics.forms import (
     AnswerForm,
     AreaForm,
     BlueprintForm,
     GroupForm,
+    ProcedureEditForm,
     ProcedureForm,
+    ProcedureResultsFilterForm,
     SubCompetencyForm,
     key_text,
     questions,
@@ -107,6 +111,60 @@ def procedure_detail(request, pk):
             "can_manage": services.can_manage(request.user, procedure),
         },
     )
+
+
+@login_required
+def procedure_edit(request, pk):
+    procedure = selectors.procedure_get(request.user, pk)
+    require(services.can_manage(request.user, procedure))
+    title = f"Изменение: {procedure.name}"  # before the form puts the posted name on it
+    form = ProcedureEditForm(request.POST or None, instance=procedure)
+    if form.is_valid():
+        data = form.cleaned_data
+        recomputed = save_through_service(
+            form, lambda: services.procedure_update(request.user, procedure, data)
+        )
+        if recomputed is not None:
+            message = "Изменения сохранены."
+            if recomputed:
+                message += " Порог дефицита изменён: дефициты всех результатов пересчитаны."
+            messages.success(request, message)
+            return redirect("procedure-detail", procedure.pk)
+    return render(
+        request,
+        "diagnostics/procedure_form.html",
+        {"form": form, "title": title, "back": procedure},
+    )
+
+
+@login_required
+def procedure_results(request, pk):
+    """The procedure's results in the user's scope: filters, pages, htmx table, XLSX export."""
+    require(_can_view_procedures(request.user))
+    procedure = selectors.procedure_get(request.user, pk)
+    areas = list(selectors.procedure_areas(procedure))
+    form = ProcedureResultsFilterForm(
+        request.GET, user=request.user, areas=selectors.procedure_areas(procedure)
+    )
+    if form.is_valid():
+        results = selectors.procedure_results(request.user, procedure, **form.filters())
+    else:
+        results = selectors.results_visible(request.user).none()
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            exports.procedure_results_xlsx(results, areas),
+            f"результаты_диагностики_{date.today():%d.%m.%Y}.xlsx",
+        )
+    page = paginate(request, results)
+    context = {
+        "procedure": procedure,
+        "filter_form": form,
+        "areas": areas,
+        "page": page,
+        "rows": [selectors.result_row(result, areas) for result in page.object_list],
+    }
+    template = "_procedure_results_table.html" if request.htmx else "procedure_results.html"
+    return render(request, f"diagnostics/{template}", context)
 
 
 @login_required

@@ -139,7 +139,11 @@ def _advance(routes, status, actors, today, rng, region) -> None:
     steps = (
         WALK[: [s for s, _, _ in WALK].index(status) + 1] if status != Status.CLOSED else WALK[:4]
     )
-    routes = list(Route.objects.filter(pk__in=[r.pk for r in routes]).select_related("person"))
+    routes = list(
+        Route.objects.filter(pk__in=[r.pk for r in routes])
+        .select_related("person")
+        .prefetch_related("person__employments__organization")
+    )
     items = {}
     for item in RouteItem.objects.filter(route__in=routes).order_by("position"):
         items.setdefault(item.route_id, []).append(item)
@@ -148,7 +152,11 @@ def _advance(routes, status, actors, today, rng, region) -> None:
     for route in routes:
         previous = Status.DRAFT
         for target, who, comment in steps:
-            actor = _school_admin(_main_org(route.person)) if who == "school" else actors[who]
+            actor = (
+                _school_admin(route.person.main_employment().organization)
+                if who == "school"
+                else actors[who]
+            )
             events.append(
                 RouteEvent(route=route, from_status=previous, to_status=target, actor=actor,
                            comment=comment)
@@ -186,13 +194,6 @@ def _advance(routes, status, actors, today, rng, region) -> None:
         ["status", "version", "evaluation", "self_evaluation", "exit_result", "closed_reason"],
         batch_size=500,
     )
-
-
-def _main_org(person):
-    employment = (
-        person.employments.order_by("is_part_time", "pk").select_related("organization").first()
-    )
-    return employment.organization
 
 
 def _exit_result(route, region, rng, today, areas):

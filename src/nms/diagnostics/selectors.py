@@ -223,11 +223,6 @@ def procedure_results(
     )
 
 
-def main_employment(person: Person) -> Employment | None:
-    """The person's main job: not part-time first, then the oldest record (uses the prefetch)."""
-    return min(person.employments.all(), key=lambda e: (e.is_part_time, e.pk), default=None)
-
-
 @dataclass
 class ResultRow:
     """A line of a procedure's results: the result, the main job's organization, and per area
@@ -244,7 +239,7 @@ class ResultRow:
 
 def result_row(result: Result, areas) -> ResultRow:
     by_area = {score.area_id: score for score in result.area_scores.all()}
-    job = main_employment(result.person)
+    job = result.person.main_employment()
     return ResultRow(
         result, job.organization if job else None, [by_area.get(area.pk) for area in areas]
     )

@@ -191,8 +191,7 @@ def group_create(user, procedure: Procedure, name: str, criteria: dict, subject=
     _check_manage(user, procedure)
     if Attempt.objects.filter(procedure=procedure).exists():
         raise ValidationError("Группы нельзя менять: тестирование уже начато.")
-    people = group_candidates(user, criteria).exclude(diagnostic_groups__procedure=procedure)
-    person_ids = list(people.values_list("pk", flat=True))
+    person_ids = list(group_preview(user, procedure, criteria).values_list("pk", flat=True))
     if not person_ids:
         raise ValidationError(
             "Под условия отбора не подходит ни один работник, не входящий в другие группы."

@@ -225,6 +225,10 @@ class Person(models.Model):
             and min(starts) >= experience_cutoff(on, YOUNG_TEACHER_MAX_EXPERIENCE)
         )
 
+    def main_employment(self) -> "Employment | None":
+        """The main job: not part-time first, then the oldest record (uses a prefetched list)."""
+        return min(self.employments.all(), key=lambda e: (e.is_part_time, e.pk), default=None)
+
     def is_manager(self) -> bool:
         return any(e.manager_kind for e in self.employments.all())
 

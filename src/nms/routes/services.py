@@ -54,8 +54,7 @@ def _check_sees(user, person_id) -> None:
 # -- sections 1 and 2: snapshots from the registry and the diagnostics -----------------------
 def general_info(person: Person) -> dict:
     """Section 1: place of work, education, position, experience, category, attestation date."""
-    employments = sorted(person.employments.all(), key=lambda e: (e.is_part_time, e.pk))
-    main = employments[0] if employments else None
+    main = person.main_employment()
     return {
         "full_name": person.full_name,
         "birth_date": person.birth_date.strftime("%d.%m.%Y"),

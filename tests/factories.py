@@ -4,7 +4,7 @@ from datetime import date
 
 import factory
 
-from nms.accounts.models import Role, User
+from nms.accounts.models import BINDINGS, REQUIRED_BINDING, Role, RoleAssignment, User
 from nms.common.identifiers import inn_with_checksum, snils_with_checksum
 from nms.registry.models import (
     Employment,
@@ -82,9 +82,37 @@ class EmploymentFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user with one role assignment: `UserFactory(role=Role.SCHOOL, organization=school)`.
+
+    `role=Role.ADMIN` makes a superuser; the binding keywords (region, municipality,
+    organization, person) go to the assignment, and `person` also to the user.
+    """
+
     class Meta:
         model = User
 
     username = factory.Sequence(lambda n: f"user{n}")
-    role = Role.TEACHER
     password = factory.PostGenerationMethodCall("set_password", "Пароль-для-тестов-1")
+
+    @classmethod
+    def _create(cls, model_class, *args, role=Role.TEACHER, **kwargs):
+        binding = {key: kwargs.pop(key) for key in BINDINGS if key in kwargs and key != "person"}
+        person = kwargs.get("person") or kwargs.get("person_id")
+        if role == Role.ADMIN:
+            kwargs.setdefault("is_superuser", True)
+            kwargs.setdefault("is_staff", True)
+        user = super()._create(model_class, *args, **kwargs)
+        if role != Role.ADMIN:
+            if REQUIRED_BINDING[role] == "person":
+                binding["person_id"] = getattr(person, "pk", person)
+            RoleAssignment.objects.create(user=user, role=role, **binding)
+        return user
+
+
+def assign(user, role, **binding) -> RoleAssignment:
+    """Give the user one more role (a teacher who is also a regional methodist, …)."""
+    if REQUIRED_BINDING.get(role) == "person":
+        binding.setdefault("person", user.person)
+    assignment = RoleAssignment.objects.create(user=user, role=role, **binding)
+    user.__dict__.pop("_nms_scope", None)
+    return assignment

@@ -147,8 +147,8 @@ def test_names_history_and_search(small_region):
 def test_demo_accounts(small_region):
     assert small_region.accounts == list(USERNAMES)
     for role in Role:
-        user = User.objects.get(role=role)
-        assert user.username == role.value
+        user = User.objects.get(username=role.value)
+        assert role in scope_of(user).roles
         assert user.check_password(DEMO_PASSWORD)
         assert user.first_name and user.last_name
         user.full_clean()
@@ -158,7 +158,7 @@ def test_demo_accounts(small_region):
 
 def test_demo_accounts_fit_the_story(small_region):
     first = Municipality.objects.order_by("id").first()
-    school = User.objects.get(username="school").organization
+    school = scope_of(User.objects.get(username="school")).of_role(Role.SCHOOL)[0].organization
     assert school.kind == OrganizationKind.GENERAL and school.is_low_results
     assert school.municipality == first
     teacher = User.objects.get(username="teacher").person
@@ -176,12 +176,13 @@ def test_demo_accounts_fit_the_story(small_region):
 def test_municipal_user_sees_only_its_municipality(small_region):
     user = User.objects.get(username="municipal")
     scope = scope_of(user)
+    municipality = scope.of_role(Role.MUNICIPAL)[0].municipality
     assert set(scope.organizations().values_list("municipality", flat=True)) == {
-        user.municipality_id
+        municipality.pk
     }
     visible = scope.people()
     assert 0 < visible.count() < Person.objects.count()
-    elsewhere = Person.objects.exclude(employments__organization__municipality=user.municipality)
+    elsewhere = Person.objects.exclude(employments__organization__municipality=municipality)
     assert elsewhere.exists()
     assert not visible.filter(pk__in=elsewhere).exists()
 

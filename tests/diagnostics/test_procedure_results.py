@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
 from nms.diagnostics import selectors, services
 from nms.diagnostics.models import AreaScore, Attempt, Procedure, Result, Variant
 from tests.factories import EmploymentFactory, OrganizationFactory
@@ -470,7 +471,7 @@ def test_municipal_user_cannot_edit_regional_procedure(client, make_user, proced
     # Its own municipality's procedure it may edit.
     own = Procedure.objects.create(
         region=region,
-        municipality=municipal.municipality,
+        municipality=scope_of(municipal).of_role(Role.MUNICIPAL)[0].municipality,
         name="Муниципальная",
         level="municipal",
         starts_on=TAKEN,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
+from nms.accounts.scope import scope_of
 from nms.routes import selectors, services
 from nms.routes.exports import LEVEL_TITLES, REGISTER_COLUMNS, SECTIONS, register_xlsx, route_docx
 from nms.routes.models import ItemStatus, Level, Route, RouteItem, RouteType, Status
@@ -211,6 +212,7 @@ def test_register_xlsx_queries_do_not_grow_with_the_rows(region, actors, two_mun
             data = register_xlsx(selectors.register(actors["cnppm"]))
         return len(captured), len(_sheet_rows(data)[1])
 
+    scope_of(actors["cnppm"])  # the scope's assignments are read once per request
     _make_routes(3, school, region, actors["methodist"])
     three, rows = export()
     assert rows == 3

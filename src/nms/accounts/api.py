@@ -10,7 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nms.accounts.models import Role
-from nms.accounts.scope import scope_of
+from nms.accounts.scope import describe, scope_of
 
 BAD_CREDENTIALS = "Неверное имя пользователя или пароль."
 LOCKED_OUT = "Слишком много неудачных попыток входа. Повторите попытку позже."
@@ -77,12 +77,22 @@ class ReferenceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AssignmentSerializer(serializers.Serializer):
+    role = ValueLabelSerializer()
+    description = serializers.CharField(help_text="Роль и её привязка словами.")
+    region = ReferenceSerializer(allow_null=True)
+    municipality = ReferenceSerializer(allow_null=True)
+    organization = ReferenceSerializer(allow_null=True)
+    person = ReferenceSerializer(allow_null=True)
+    subjects = ReferenceSerializer(many=True)
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+
+
 class ScopeSerializer(serializers.Serializer):
     all = serializers.BooleanField(help_text="Доступ ко всем записям (администратор).")
     description = serializers.CharField(help_text="Область доступа словами.")
     region = ReferenceSerializer(allow_null=True)
-    municipality = ReferenceSerializer(allow_null=True)
-    organization = ReferenceSerializer(allow_null=True)
     person = ReferenceSerializer(allow_null=True)
     can_edit_registry = serializers.BooleanField()
     can_edit_organizations = serializers.BooleanField()
@@ -91,7 +101,7 @@ class ScopeSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()
-    role = ValueLabelSerializer()
+    roles = AssignmentSerializer(many=True, help_text="Действующие назначения ролей.")
     scope = ScopeSerializer()
 
 
@@ -99,24 +109,36 @@ def _reference(obj, name_attribute="name"):
     return None if obj is None else {"id": obj.pk, "name": getattr(obj, name_attribute)}
 
 
+def _assignment(assignment) -> dict:
+    role = Role(assignment.role)
+    return {
+        "role": {"value": role.value, "label": role.label},
+        "description": describe(assignment),
+        "region": _reference(assignment.region),
+        "municipality": _reference(assignment.municipality),
+        "organization": _reference(assignment.organization, "short_name"),
+        "person": _reference(assignment.person, "full_name"),
+        "subjects": [_reference(s) for s in assignment.subjects.all()] if assignment.pk else [],
+        "valid_from": assignment.valid_from,
+        "valid_to": assignment.valid_to,
+    }
+
+
 class MeView(APIView):
-    """Текущий пользователь: роль и область доступа."""
+    """Текущий пользователь: его роли (у работника их может быть несколько) и область доступа."""
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
         scope = scope_of(user)
-        role = Role(scope.role)
         data = {
             "username": user.username,
             "display_name": user.display_name,
-            "role": {"value": role.value, "label": role.label},
+            "roles": [_assignment(a) for a in scope.assignments],
             "scope": {
                 "all": scope.is_all,
                 "description": scope.description,
                 "region": None if scope.is_all else _reference(scope.default_region()),
-                "municipality": _reference(user.municipality),
-                "organization": _reference(user.organization, "short_name"),
                 "person": _reference(user.person, "full_name"),
                 "can_edit_registry": scope.can_edit_registry,
                 "can_edit_organizations": scope.can_edit_organizations,

@@ -1,189 +1,195 @@
-"""The one place that decides what a user may see and change.
+"""A user's scope: the union of their role assignments in force today.
 
-Every page, API endpoint, export and count starts from `scope_of(user)`. A user outside the scope
-of an object must not learn it exists: views answer 404 (see `get_visible_or_404`).
+Every page, API endpoint, export, count and task starts from `scope_of(user)` and asks the access
+registry (`nms.accounts.access`) through it: `scope.visible(Model)` for what the user may see,
+`scope.can("app.action", obj)` for what they may do. What a model's scope is, each app declares in
+its own `access.py`. A user outside the scope of an object must not learn it exists: views answer
+404 (see `get_visible_or_404`).
+
+An action is checked against the assignments whose role may take it (`restricted_to`): a regional
+methodist who also teaches agrees other teachers' routes as a methodist and sees their own route
+only as a teacher.
 """
 
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.apps import apps
+from django.db.models import QuerySet
 from django.http import Http404
 
-from nms.accounts.models import Role
-from nms.registry.models import Employment, Municipality, Organization, Person, Region
+from nms.accounts import access
+from nms.accounts.models import REQUIRED_BINDING, Role, RoleAssignment, active_on
 
-NOTHING = Q(pk__in=[])
+# The order roles are listed in (the header, the home page).
+ROLE_ORDER = list(Role)
+REGION_WIDE = frozenset({Role.MINISTRY, Role.CNPPM})
 
 
 class Scope:
-    def __init__(self, user):
+    def __init__(self, user, assignments=None):
         self.user = user
+        if assignments is None:
+            assignments = self._load(user)
+        self.assignments = tuple(
+            sorted(assignments, key=lambda a: (ROLE_ORDER.index(Role(a.role)), a.pk or 0))
+        )
+        self.roles = frozenset(Role(a.role) for a in self.assignments)
+
+    @staticmethod
+    def _load(user) -> list[RoleAssignment]:
         if not user.is_authenticated:
-            self.role = None
-        else:
-            self.role = Role.ADMIN if user.is_superuser else user.role
+            return []
+        assignments = list(
+            RoleAssignment.objects.filter(active_on(), user_id=user.pk)
+            .select_related("region", "municipality__region", "organization", "person")
+            .order_by("id")
+        )
+        if user.is_superuser and Role.ADMIN not in {a.role for a in assignments}:
+            assignments.insert(0, RoleAssignment(user_id=user.pk, role=Role.ADMIN))
+        return assignments
+
+    def restricted_to(self, roles) -> "Scope":
+        """The same user with only the assignments of the given roles."""
+        roles = {Role(r) for r in roles}
+        return Scope(self.user, [a for a in self.assignments if Role(a.role) in roles])
+
+    def of_role(self, role) -> list[RoleAssignment]:
+        return [a for a in self.assignments if a.role == role]
+
+    def has(self, *roles) -> bool:
+        return any(Role(r) in self.roles for r in roles)
 
     # -- what the scope is bound to ------------------------------------------------------------
     @property
     def is_all(self) -> bool:
-        return self.role == Role.ADMIN
+        return Role.ADMIN in self.roles
 
     @property
     def is_region(self) -> bool:
-        return self.role in (Role.MINISTRY, Role.CNPPM)
+        """Sees a whole region (ministry, ЦНППМ)."""
+        return bool(self.roles & REGION_WIDE)
+
+    @property
+    def person_id(self):
+        """The person the account belongs to: their own work is never theirs to approve."""
+        return self.user.person_id if self.user.is_authenticated else None
 
     @cached_property
-    def _own_person_id(self):
-        return self.user.person_id if self.role else None
+    def region_ids(self) -> set[int]:
+        """Regions the assignments are bound to, directly or through their binding."""
+        ids = set()
+        for a in self.assignments:
+            if a.region_id:
+                ids.add(a.region_id)
+            if a.municipality_id:
+                ids.add(a.municipality.region_id)
+            if a.organization_id:
+                ids.add(a.organization.region_id)
+            if a.person_id:
+                ids.add(a.person.region_id)
+        return ids
 
-    # -- filters on each registry model --------------------------------------------------------
-    def _person_q(self) -> Q:
-        user, role = self.user, self.role
-        if role is None:
-            return NOTHING
-        if self.is_all:
-            return Q()
-        if self.is_region:
-            return Q(region_id=user.region_id)
-        if role == Role.MUNICIPAL:
-            return Q(
-                Exists(
-                    Employment.objects.filter(
-                        person=OuterRef("pk"), organization__municipality_id=user.municipality_id
-                    )
-                )
-            )
-        if role == Role.SCHOOL:
-            return Q(
-                Exists(
-                    Employment.objects.filter(
-                        person=OuterRef("pk"), organization_id=user.organization_id
-                    )
-                )
-            )
-        if role == Role.METHODIST:
-            return Q(
-                Exists(
-                    user.assigned_people.through.objects.filter(
-                        user_id=user.pk, person_id=OuterRef("pk")
-                    )
-                )
-            ) | Q(pk=self._own_person_id or 0)
-        return Q(pk=self._own_person_id or 0)
+    # -- the access registry -------------------------------------------------------------------
+    def visible(self, model) -> QuerySet:
+        return access.visible(self, model)
 
-    def _organization_q(self) -> Q:
-        user, role = self.user, self.role
-        if role is None:
-            return NOTHING
-        if self.is_all:
-            return Q()
-        if self.is_region:
-            return Q(region_id=user.region_id)
-        if role == Role.MUNICIPAL:
-            return Q(municipality_id=user.municipality_id)
-        if role == Role.SCHOOL:
-            return Q(pk=user.organization_id)
-        people = Person.objects.filter(self._person_q())
-        return Q(Exists(Employment.objects.filter(organization=OuterRef("pk"), person__in=people)))
+    def can(self, action_name: str, obj=None) -> bool:
+        """Whether an assignment whose role may take the action allows it (on `obj`, if given)."""
+        action = access.action(action_name)
+        narrowed = self.restricted_to(action.roles)
+        if not narrowed.assignments:
+            return False
+        if obj is None:
+            return True
+        if action.check is not None:
+            return action.check(narrowed, obj)
+        return access.visible(narrowed, type(obj)).filter(pk=obj.pk).exists()
 
-    def people(self) -> QuerySet[Person]:
-        return Person.objects.filter(self._person_q())
+    # -- the registry's models, the ones every app filters by ----------------------------------
+    def people(self) -> QuerySet:
+        return self.visible(apps.get_model("registry", "Person"))
 
-    def organizations(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(self._organization_q())
+    def organizations(self) -> QuerySet:
+        return self.visible(apps.get_model("registry", "Organization"))
 
-    def employments(self) -> QuerySet[Employment]:
-        return Employment.objects.filter(person__in=self.people())
+    def employments(self) -> QuerySet:
+        return self.visible(apps.get_model("registry", "Employment"))
 
-    def municipalities(self) -> QuerySet[Municipality]:
-        if self.role is None:
-            return Municipality.objects.none()
-        if self.is_all:
-            return Municipality.objects.all()
-        if self.is_region:
-            return Municipality.objects.filter(region_id=self.user.region_id)
-        if self.role == Role.MUNICIPAL:
-            return Municipality.objects.filter(pk=self.user.municipality_id)
-        return Municipality.objects.filter(
-            Exists(self.organizations().filter(municipality=OuterRef("pk")))
-        )
+    def municipalities(self) -> QuerySet:
+        return self.visible(apps.get_model("registry", "Municipality"))
 
-    def regions(self) -> QuerySet[Region]:
-        if self.is_all:
-            return Region.objects.all()
-        return Region.objects.filter(pk=self.user.region_id or self._derived_region_id())
+    def regions(self) -> QuerySet:
+        return self.visible(apps.get_model("registry", "Region"))
 
-    def _derived_region_id(self):
-        municipality = self.municipalities().first()
-        return municipality.region_id if municipality else 0
+    def default_region(self):
+        """The region new records go to: the user's only one, or the only one there is."""
+        for a in self.assignments:
+            if a.region_id and len(self.region_ids) == 1:
+                return a.region
+        regions = list(self.regions()[:2])
+        return regions[0] if len(regions) == 1 else None
 
+    # -- for the pages -------------------------------------------------------------------------
     @property
     def description(self) -> str:
         """Where the user's view ends, in words for the page header."""
-        user, role = self.user, self.role
-        if role is None:
+        if not self.assignments:
             return ""
-        if self.is_all:
-            return "все регионы"
-        if self.is_region:
-            return f"регион: {user.region}"
-        if role == Role.MUNICIPAL:
-            return f"муниципалитет: {user.municipality}"
-        if role == Role.SCHOOL:
-            return f"организация: {user.organization}"
-        if role == Role.METHODIST:
-            return "сопровождаемые педагоги"
-        return "только собственные данные"
+        return "; ".join(describe(a) for a in self.assignments)
 
-    # -- what the user may change --------------------------------------------------------------
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in ROLE_ORDER if r in self.roles]
+
+    # Template-friendly names of the actions the header and menus ask about.
     @property
     def can_edit_registry(self) -> bool:
-        return self.is_all or self.role in (Role.CNPPM, Role.MUNICIPAL, Role.SCHOOL)
+        return self.can("registry.edit_people")
 
     @property
     def can_edit_organizations(self) -> bool:
-        return self.is_all or self.role in (Role.CNPPM, Role.MUNICIPAL)
+        return self.can("registry.edit_organizations")
 
     @property
     def can_manage_diagnostics(self) -> bool:
-        """Runs procedures: regional ones (ЦНППМ) or its municipality's (municipal service)."""
-        return self.is_all or self.role in (Role.CNPPM, Role.MUNICIPAL)
+        return self.can("diagnostics.manage")
 
     @property
     def can_see_item_bank(self) -> bool:
-        """The bank holds answer keys: only its authors and reviewers see it."""
-        return self.is_all or self.role in (Role.CNPPM, Role.EXPERT)
+        return self.can("itembank.view")
 
     @property
     def can_edit_item_bank(self) -> bool:
-        return self.is_all or self.role == Role.CNPPM
+        return self.can("itembank.edit")
 
-    def editable_organizations(self) -> QuerySet[Organization]:
+    def editable_organizations(self) -> QuerySet:
         """Organizations whose staff the user may add or change."""
-        if not self.can_edit_registry:
-            return Organization.objects.none()
-        return self.organizations()
+        return self.restricted_to(access.action("registry.edit_people").roles).organizations()
 
-    def editable_municipalities(self) -> QuerySet[Municipality]:
+    def editable_municipalities(self) -> QuerySet:
         """Municipalities where the user may create or change organizations."""
-        if not self.can_edit_organizations:
-            return Municipality.objects.none()
-        return self.municipalities()
+        roles = access.action("registry.edit_organizations").roles
+        return self.restricted_to(roles).municipalities()
 
-    def can_edit_person(self, person: Person) -> bool:
-        return self.can_edit_registry and self.people().filter(pk=person.pk).exists()
+    def can_edit_person(self, person) -> bool:
+        return self.can("registry.edit_people", person)
 
-    def can_edit_organization(self, organization: Organization) -> bool:
-        return (
-            self.can_edit_organizations and self.organizations().filter(pk=organization.pk).exists()
-        )
+    def can_edit_organization(self, organization) -> bool:
+        return self.can("registry.edit_organizations", organization)
 
-    def default_region(self) -> Region | None:
-        """The region new records go to: the user's own, or the only one there is."""
-        if self.user.region_id:
-            return self.user.region
-        regions = list(self.regions()[:2])
-        return regions[0] if len(regions) == 1 else None
+
+def describe(assignment: RoleAssignment) -> str:
+    """«региональный методист: регион …» — a role and what it is bound to."""
+    role = Role(assignment.role)
+    if role == Role.ADMIN:
+        return "администратор: вся система"
+    field = REQUIRED_BINDING.get(role)
+    binding = getattr(assignment, field) if field else None
+    if role in (Role.TEACHER, Role.EXPERT):
+        return f"{role.label}: собственные данные"
+    if role == Role.METHODIST:
+        return f"{role.label}: сопровождаемые педагоги"
+    return f"{role.label}: {binding}" if binding else role.label
 
 
 def scope_of(user) -> Scope:

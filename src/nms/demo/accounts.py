@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from nms.accounts.models import Role, User
+from nms.accounts.models import Role, RoleAssignment, User
+from nms.accounts.scope import Scope
 from nms.registry.models import Municipality, Organization, Person, Region
 
 DEMO_PASSWORD = "demo-nms-2026"
@@ -28,36 +29,57 @@ class DemoPeople:
 
 
 def create_demo_accounts(region: Region, people: DemoPeople) -> list[str]:
-    """Create the accounts whose usernames are still free; return the usernames created."""
-    bindings = {
-        "admin": {"is_superuser": True, "is_staff": True},
-        "ministry": {"region": region},
-        "cnppm": {"region": region, "person": people.cnppm},
-        "methodist": {"region": region, "person": people.methodist},
-        "municipal": {"municipality": people.centre, "person": people.municipal},
-        "school": {"organization": people.school, "person": people.school_head},
-        "teacher": {"person": people.teacher},
-        "expert": {"person": people.expert},
+    """Create the accounts whose usernames are still free; return the usernames created.
+
+    The methodist and the school administrator also teach: each holds a teacher's role too.
+    """
+    roles = {
+        "admin": [],
+        "ministry": [{"role": Role.MINISTRY, "region": region}],
+        "cnppm": [{"role": Role.CNPPM, "region": region}],
+        "methodist": [
+            {"role": Role.METHODIST, "region": region},
+            {"role": Role.TEACHER, "person": people.methodist},
+        ],
+        "municipal": [{"role": Role.MUNICIPAL, "municipality": people.centre}],
+        "school": [
+            {"role": Role.SCHOOL, "organization": people.school},
+            {"role": Role.TEACHER, "person": people.school_head},
+        ],
+        "teacher": [{"role": Role.TEACHER, "person": people.teacher}],
+        "expert": [{"role": Role.EXPERT, "person": people.expert}],
+    }
+    persons = {
+        "cnppm": people.cnppm,
+        "methodist": people.methodist,
+        "municipal": people.municipal,
+        "school": people.school_head,
+        "teacher": people.teacher,
+        "expert": people.expert,
     }
     taken = set(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
     created = []
     for username in USERNAMES:
         if username in taken:
             continue
-        fields = bindings[username]
-        person = fields.get("person")
+        person = persons.get(username)
         first_name, last_name = NAMES.get(username) or (person.first_name, person.last_name)
         user = User(
             username=username,
-            role=Role(username),
             first_name=first_name,
             last_name=last_name,
             email=f"{username}@example.ru",
-            **fields,
+            person=person,
+            is_superuser=username == "admin",
+            is_staff=username == "admin",
         )
         user.set_password(DEMO_PASSWORD)
         user.full_clean()
         user.save()
+        for fields in roles[username]:
+            assignment = RoleAssignment(user=user, **fields)
+            assignment.full_clean()
+            assignment.save()
         if username == "methodist":
             user.assigned_people.set(people.assigned)
         created.append(username)
@@ -67,27 +89,23 @@ def create_demo_accounts(region: Region, people: DemoPeople) -> list[str]:
 def _scope_description(user: User) -> str:
     if user.is_superuser:
         return "вся система"
-    role = user.role
-    if role in (Role.MINISTRY, Role.CNPPM):
-        return f"регион «{user.region}»"
-    if role == Role.METHODIST:
-        return f"регион «{user.region}», сопровождает {user.assigned_people.count()} чел."
-    if role == Role.MUNICIPAL:
-        return str(user.municipality)
-    if role == Role.SCHOOL:
-        return str(user.organization)
-    if user.person is None:
-        return "—"
-    main = user.person.employments.select_related("organization").first()
-    place = f", {main.organization}" if main else ""
-    return f"{user.person.full_name}{place}"
+    scope = Scope(user)
+    parts = []
+    for assignment in scope.assignments:
+        if assignment.role == Role.METHODIST:
+            parts.append(f"сопровождает {user.assigned_people.count()} чел.")
+        elif assignment.role in (Role.TEACHER, Role.EXPERT):
+            main = assignment.person.main_employment()
+            place = f", {main.organization}" if main else ""
+            parts.append(f"{assignment.person.full_name}{place}")
+        else:
+            parts.append(str(assignment.binding))
+    return "; ".join(parts) or "—"
 
 
 def demo_accounts_rows() -> list[tuple[str, str, str, str]]:
     """(login, role, scope, password) of the demo accounts that exist."""
-    users = User.objects.filter(username__in=USERNAMES).select_related(
-        "region", "municipality", "organization", "person"
-    )
+    users = User.objects.filter(username__in=USERNAMES).select_related("person")
     by_name = {u.username: u for u in users}
     rows = []
     for username in USERNAMES:
@@ -95,7 +113,8 @@ def demo_accounts_rows() -> list[tuple[str, str, str, str]]:
         if user is None:
             continue
         password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "(изменён)"
-        rows.append((username, user.get_role_display(), _scope_description(user), password))
+        labels = ", ".join(Scope(user).role_labels)
+        rows.append((username, labels, _scope_description(user), password))
     return rows
 
 

@@ -142,6 +142,22 @@ class _Builder:
             teachers[person_id] = _Teacher(person_id, municipality_id, has_subjects)
         return list(teachers.values())
 
+    def _teaching_actors(self) -> list[_Teacher]:
+        """The demo methodist and school administrator also teach: they take the diagnostics."""
+        known = {t.person_id for t in self.teachers}
+        jobs = (
+            Employment.objects.filter(
+                person__user__username__in=("methodist", "school"), is_part_time=False
+            )
+            .exclude(person_id__in=known)
+            .order_by("person_id", "pk")
+            .values_list("person_id", "organization__municipality_id")
+        )
+        actors = {}
+        for person_id, municipality_id in jobs:
+            actors.setdefault(person_id, _Teacher(person_id, municipality_id, False))
+        return list(actors.values())
+
     # -- procedures ----------------------------------------------------------------------------
     def _procedure(self, name, level, kind, starts_on, ends_on, **extra) -> Procedure:
         return Procedure.objects.create(
@@ -216,7 +232,7 @@ class _Builder:
         )
         participants = [
             t for t in self.teachers if t.person_id in wanted or self.rng.random() < ENTRY_SHARE
-        ]
+        ] + self._teaching_actors()
         members = defaultdict(list)
         for teacher in participants:
             members[teacher.municipality_id].append(teacher.person_id)

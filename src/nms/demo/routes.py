@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from nms.accounts.models import Role, User
+from nms.accounts.models import Role, RoleAssignment, User
+from nms.accounts.scope import scope_of
 from nms.diagnostics.models import CompetencyArea, Procedure, Result, ResultSource
 from nms.diagnostics.services import result_record
 from nms.registry.models import Region
@@ -56,12 +57,20 @@ def generate_routes(region: Region, *, seed: int = 1, today: date | None = None,
     today = today or date.today()
     rng = random.Random(f"routes:{seed}")
     actors = {u.username: u for u in User.objects.filter(username__in=("cnppm", "methodist"))}
-    if len(actors) < 2 or actors["cnppm"].region_id != region.pk:
+    if len(actors) < 2 or not scope_of(actors["cnppm"]).regions().filter(pk=region.pk).exists():
         return 0  # the demo accounts belong to another region
     teacher = User.objects.filter(username="teacher").first()
     people = list(actors["methodist"].assigned_people.order_by("pk"))
     if teacher and teacher.person in people:
         people.remove(teacher.person)
+    # The methodist and the school administrator teach too: their own routes are drafts that
+    # they fill in as teachers (and may not agree themselves).
+    own = [
+        u.person
+        for u in User.objects.filter(username__in=("methodist", "school")).select_related("person")
+        if u.person is not None
+    ]
+    people = [p for p in people if p not in own]
     rng.shuffle(people)
     # Routes mostly follow deficits found by the diagnostics (seed 002: ≤ 60 % → closing them).
     with_deficits = set(
@@ -88,6 +97,7 @@ def generate_routes(region: Region, *, seed: int = 1, today: date | None = None,
         plan = _plan(people, rng)
         if teacher and teacher.person:
             plan[Status.IN_PROGRESS].append(teacher.person)
+        plan[Status.DRAFT].extend(own)
         created = 0
         for status, group in plan.items():
             if not group:
@@ -125,11 +135,17 @@ def _period(status: str, today: date) -> tuple[date, date]:
 
 def _school_admin(organization) -> User:
     """The account of the school administration that agrees its teachers' routes."""
-    user = User.objects.filter(role=Role.SCHOOL, organization=organization).first()
-    if user is None:
-        user = User(username=f"oo-{organization.inn}", role=Role.SCHOOL, organization=organization)
-        user.set_unusable_password()
-        user.save()
+    assignment = (
+        RoleAssignment.objects.filter(role=Role.SCHOOL, organization=organization)
+        .select_related("user")
+        .first()
+    )
+    if assignment is not None:
+        return assignment.user
+    user = User(username=f"oo-{organization.inn}")
+    user.set_unusable_password()
+    user.save()
+    RoleAssignment.objects.create(user=user, role=Role.SCHOOL, organization=organization)
     return user
 
 

@@ -50,7 +50,7 @@ class MapFilterForm(forms.Form):
         self.user = user
         self.fields["municipality"].queryset = scope.municipalities()
         self.fields["organization"].queryset = scope.organizations().only("id", "short_name")
-        self.fields["procedure"].queryset = selectors.procedures_visible(user).only("id", "name")
+        self.fields["procedure"].queryset = selectors.procedures_involving(user).only("id", "name")
         if not with_breakdown:
             del self.fields["breakdown"]
 

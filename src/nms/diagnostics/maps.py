@@ -92,9 +92,9 @@ def default_breakdown(user) -> str:
     scope = scope_of(user)
     if scope.is_all or scope.is_region:
         return MUNICIPALITY
-    if scope.role in (Role.MUNICIPAL, Role.METHODIST):
+    if scope.has(Role.MUNICIPAL, Role.METHODIST):
         return ORGANIZATION
-    if scope.role == Role.SCHOOL:
+    if scope.has(Role.SCHOOL):
         return SUBJECT
     return REGION
 
@@ -102,7 +102,7 @@ def default_breakdown(user) -> str:
 def can_see_maps(user) -> bool:
     """Anyone whose scope holds people; the numbers are over that scope only."""
     scope = scope_of(user)
-    return scope.role is not None and scope.people().exists()
+    return scope.can("deficits.view_maps") and scope.people().exists()
 
 
 # -- which results count -----------------------------------------------------------------------

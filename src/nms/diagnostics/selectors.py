@@ -12,7 +12,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.diagnostics.models import (
     Answer,
@@ -33,42 +32,39 @@ from nms.registry.selectors import EMPLOYMENTS_FOR_LISTS, filter_people, search_
 
 
 def items_visible(user) -> QuerySet[Item]:
-    if not scope_of(user).can_see_item_bank:
-        return Item.objects.none()
-    return Item.objects.select_related("area", "subject", "subcompetency")
+    return scope_of(user).visible(Item).select_related("area", "subject", "subcompetency")
 
 
 def procedures_visible(user) -> QuerySet[Procedure]:
-    """Managers see their territory's procedures; others those they or their people take part in."""
-    scope = scope_of(user)
-    if scope.role is None:
-        return Procedure.objects.none()
-    if scope.is_all:
-        return Procedure.objects.all()
-    region_id = scope.default_region().pk if scope.default_region() else 0
-    if scope.is_region:
-        return Procedure.objects.filter(region_id=region_id)
-    if scope.role == Role.MUNICIPAL:
-        return Procedure.objects.filter(region_id=region_id).filter(
-            Q(municipality__isnull=True) | Q(municipality_id=scope.user.municipality_id)
-        )
-    people = scope.people()
+    """Procedures, their groups and variants: for those who run diagnostics and the ministry."""
+    return scope_of(user).visible(Procedure)
+
+
+def procedures_involving(user) -> QuerySet[Procedure]:
+    """Procedures the people of the user's scope took part in (to filter maps and results by);
+    not a licence to open the procedure itself."""
+    people = scope_of(user).people()
     involved = Exists(
         Membership.objects.filter(procedure=OuterRef("pk"), person__in=people)
     ) | Exists(Result.objects.filter(procedure=OuterRef("pk"), person__in=people))
-    return Procedure.objects.filter(involved)
+    return Procedure.objects.filter(Q(pk__in=procedures_visible(user).values("pk")) | Q(involved))
 
 
 def procedure_get(user, pk) -> Procedure:
     return get_visible_or_404(procedures_visible(user), pk=pk)
 
 
+def procedure_to_take(user, pk) -> Procedure:
+    """A procedure the user is in a group of, to start or resume their own attempt."""
+    return get_visible_or_404(my_procedures(user), pk=pk)
+
+
 def results_visible(user) -> QuerySet[Result]:
-    return Result.objects.filter(person__in=scope_of(user).people())
+    return scope_of(user).visible(Result)
 
 
 def attempts_visible(user) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(person__in=scope_of(user).people())
+    return scope_of(user).visible(Attempt)
 
 
 def my_procedures(user) -> QuerySet[Procedure]:
@@ -120,7 +116,7 @@ def procedure_groups(user, procedure: Procedure) -> QuerySet[Group]:
 
 
 def group_get(user, pk) -> Group:
-    groups = Group.objects.filter(procedure__in=procedures_visible(user))
+    groups = scope_of(user).visible(Group)
     return get_visible_or_404(groups.select_related("procedure", "subject"), pk=pk)
 
 

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service, xlsx_response
-from nms.diagnostics import exports, selectors, services
+from nms.diagnostics import exports, maps, selectors, services
 from nms.diagnostics.forms import (
     AnswerForm,
     AreaForm,
@@ -33,9 +32,7 @@ from nms.registry.selectors import person_get
 
 
 def _can_view_procedures(user) -> bool:
-    """Procedures, groups and variants are for those who run diagnostics and the ministry."""
-    scope = scope_of(user)
-    return scope.can_manage_diagnostics or scope.is_region
+    return scope_of(user).can("diagnostics.view_procedures")
 
 
 @login_required
@@ -49,7 +46,7 @@ def home(request):
         links.append((reverse("bank-list"), "Банк заданий"))
     if scope.can_edit_item_bank:
         links.append((reverse("area-list"), "Области компетенций"))
-    if scope.role not in (Role.TEACHER, Role.EXPERT):
+    if maps.can_see_maps(user):
         links.append((reverse("map-deficits"), "Карты дефицитов"))
     return render(
         request,
@@ -279,7 +276,7 @@ def group_delete(request, pk):
 @login_required
 @require_POST
 def attempt_start(request, pk):
-    procedure = selectors.procedure_get(request.user, pk)
+    procedure = selectors.procedure_to_take(request.user, pk)
     try:
         attempt = services.attempt_start(request.user, procedure)
     except ValidationError as error:

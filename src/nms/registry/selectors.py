@@ -172,7 +172,7 @@ def organizations_visible(user) -> QuerySet[Organization]:
 def organizations_for_list(user) -> QuerySet[Organization]:
     scope = scope_of(user)
     staff = Q()
-    if scope.role in (Role.METHODIST, Role.TEACHER, Role.EXPERT):
+    if scope.has(Role.METHODIST, Role.TEACHER, Role.EXPERT) and not scope.is_all:
         # These roles see organizations through particular people: count only those.
         staff = Q(employments__person__in=scope.people())
     return (

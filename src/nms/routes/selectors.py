@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from nms.accounts.models import Role, User
+from nms.accounts.models import Role, RoleAssignment, User, active_on
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.text import search_tokens
 from nms.diagnostics import maps
@@ -33,7 +33,7 @@ from nms.routes.models import (
 
 
 def routes_visible(user) -> QuerySet[Route]:
-    return Route.objects.filter(person__in=scope_of(user).people())
+    return scope_of(user).visible(Route)
 
 
 def route_get(user, pk) -> Route:
@@ -116,9 +116,7 @@ def filter_register(
 def due_for(user, on: date | None = None) -> dict:
     """What the user's dashboard lists: overdue items and routes whose audit is due."""
     on = on or date.today()
-    routes = routes_visible(user)
-    if scope_of(user).role == Role.METHODIST:
-        routes = routes.filter(Q(methodist=user) | Q(methodist__isnull=True))
+    routes = _methodist_own(user, routes_visible(user))
     under_way = routes.filter(status__in=(Status.IN_PROGRESS, Status.AUDIT))
     overdue = (
         RouteItem.objects.filter(overdue_items_q(on), route__in=under_way)
@@ -227,12 +225,15 @@ def reports_visible(user) -> QuerySet[ItemReport]:
 
 def templates_visible(user) -> QuerySet[RouteTemplate]:
     """Templates of the regions the user works in."""
-    return RouteTemplate.objects.filter(region__in=scope_of(user).regions())
+    return scope_of(user).visible(RouteTemplate)
 
 
 def methodists_visible(user) -> QuerySet[User]:
     """Regional methodists who may be put on a route of the user's regions."""
-    return User.objects.filter(role=Role.METHODIST, region__in=scope_of(user).regions())
+    assignments = RoleAssignment.objects.filter(
+        active_on(), role=Role.METHODIST, region__in=scope_of(user).regions()
+    )
+    return User.objects.filter(pk__in=assignments.values("user_id"))
 
 
 # -- for the pages ---------------------------------------------------------------------------
@@ -241,29 +242,46 @@ FORWARD_STEPS = ("compose", "agree_school", "agree_methodist", "start", "complet
 
 
 def _methodist_own(user, routes: QuerySet[Route]) -> QuerySet[Route]:
-    """A methodist's routes: those assigned to them or to nobody yet (as in `due_for`)."""
-    if scope_of(user).role == Role.METHODIST:
-        return routes.filter(Q(methodist=user) | Q(methodist__isnull=True))
+    """A methodist's routes: those assigned to them or to nobody yet (as in `due_for`), and
+    their own; for anyone with a wider role than the methodist's, all routes of the scope."""
+    scope = scope_of(user)
+    if scope.roles - {Role.TEACHER, Role.EXPERT} == {Role.METHODIST}:
+        return routes.filter(
+            Q(methodist=user) | Q(methodist__isnull=True) | Q(person_id=scope.person_id or 0)
+        )
     return routes
 
 
+def _acting_as(user, role) -> QuerySet[Route]:
+    """Routes the user acts on in the given role: never their own (see routes.access)."""
+    scope = scope_of(user)
+    routes = scope.restricted_to({role}).visible(Route)
+    if role == Role.METHODIST:
+        routes = routes.filter(Q(methodist=user) | Q(methodist__isnull=True))
+    return routes.exclude(person_id=scope.person_id or 0)
+
+
 def awaiting_step(user) -> QuerySet[Route]:
-    """Routes waiting for the user's role to take the next step forward."""
-    role = scope_of(user).role
+    """Routes waiting for one of the user's roles to take the next step forward."""
     steps = [workflow.TRANSITIONS[name] for name in FORWARD_STEPS]
-    statuses = {s for step in steps if role in step.roles for s in step.sources}
-    routes = _methodist_own(user, routes_visible(user).filter(status__in=statuses))
+    waiting = Q(pk__in=[])
+    for role in scope_of(user).roles - {Role.TEACHER}:
+        statuses = {s for step in steps if role in step.roles for s in step.sources}
+        if statuses:
+            routes = _acting_as(user, role).filter(status__in=statuses)
+            waiting |= Q(pk__in=routes.values("pk"))
+    routes = Route.objects.filter(waiting)
     return routes.select_related("person").order_by("ends_on", "id")
 
 
 def reports_pending(user) -> QuerySet[ItemReport]:
     """Reports on map items waiting for the regional methodist's decision."""
-    if scope_of(user).role != Role.METHODIST:
+    if not scope_of(user).has(Role.METHODIST):
         return ItemReport.objects.none()
     return (
         ItemReport.objects.filter(
             decision=ReportDecision.PENDING,
-            item__route__in=_methodist_own(user, routes_visible(user)),
+            item__route__in=_acting_as(user, Role.METHODIST),
         )
         .select_related("item__route__person", "author")
         .order_by("created_at", "id")

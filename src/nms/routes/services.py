@@ -17,6 +17,7 @@ from nms.accounts.scope import scope_of
 from nms.diagnostics.models import Result
 from nms.registry.models import Person
 from nms.routes import workflow
+from nms.routes.access import roles_on
 from nms.routes.models import (
     ItemReport,
     ItemStatus,
@@ -42,8 +43,8 @@ class StaleRoute(ValidationError):
     """The route changed since the user opened it."""
 
 
-def _role(user) -> str:
-    return scope_of(user).role
+def _roles(user, route: Route) -> frozenset:
+    return roles_on(user, route)
 
 
 def _check_sees(user, person_id) -> None:
@@ -156,8 +157,10 @@ def _locked(route: Route) -> Route:
 # -- creation ----------------------------------------------------------------------------------
 def can_create(user) -> bool:
     """Who may open a route at all: a teacher (for themself) or the institute's methodist."""
-    role = _role(user)
-    return role == Role.CNPPM or (role == Role.TEACHER and user.person_id is not None)
+    scope = scope_of(user)
+    return scope.can("routes.create_any") or (
+        scope.has(Role.TEACHER) and user.person_id is not None
+    )
 
 
 @transaction.atomic
@@ -165,13 +168,14 @@ def route_create(
     user, person: Person, starts_on: date, ends_on: date, *, methodist=None, tutor=None
 ) -> Route:
     """A draft route: the teacher for themself, or the institute's methodist for anyone in scope."""
-    role = _role(user)
-    if role == Role.TEACHER:
+    scope = scope_of(user)
+    if scope.can("routes.create_any"):
+        _check_sees(user, person.pk)
+    elif scope.has(Role.TEACHER):
         if person.pk != user.person_id:
             raise PermissionDenied("Педагог создаёт маршрут только для себя.")
-    elif role != Role.CNPPM:
+    else:
         raise PermissionDenied("Маршрут создаёт педагог или методист института.")
-    _check_sees(user, person.pk)
     if ends_on <= starts_on:
         raise ValidationError({"ends_on": "Окончание должно быть позже начала."})
     if (
@@ -210,12 +214,7 @@ def _build(person, starts_on, ends_on, *, methodist=None, tutor=None, result=Non
 
 # -- editing -------------------------------------------------------------------------------
 def can_edit_map(user, route: Route) -> bool:
-    role = _role(user)
-    if role not in workflow.MAP_EDITORS.get(route.status, ()):
-        return False
-    if role == Role.TEACHER and route.person_id != user.person_id:
-        return False
-    return scope_of(user).people().filter(pk=route.person_id).exists()
+    return bool(_roles(user, route) & workflow.MAP_EDITORS.get(route.status, frozenset()))
 
 
 def _check_map(user, route):
@@ -284,13 +283,11 @@ TEXT_FIELDS = {
 
 def fillable_texts(user, route: Route) -> list[str]:
     """The fields of TEXT_FIELDS the user may fill in the route's current state."""
-    role = _role(user)
-    if role == Role.TEACHER and route.person_id != user.person_id:
-        return []
+    roles = _roles(user, route)
     return [
         field
         for field, (owner, statuses) in TEXT_FIELDS.items()
-        if role == owner and route.status in statuses
+        if owner in roles and route.status in statuses
     ]
 
 
@@ -309,12 +306,9 @@ GENERAL_INFO_FIELDS = {
 
 
 def can_fill_general_info(user, route: Route) -> bool:
-    role = _role(user)
-    if route.status != Status.DRAFT or role not in (Role.TEACHER, Role.CNPPM):
+    if route.status != Status.DRAFT:
         return False
-    if role == Role.TEACHER and route.person_id != user.person_id:
-        return False
-    return scope_of(user).people().filter(pk=route.person_id).exists()
+    return bool(_roles(user, route) & {Role.TEACHER, Role.CNPPM})
 
 
 @transaction.atomic
@@ -334,14 +328,14 @@ def general_info_update(user, route: Route, data: dict, expected_version: int | 
 def texts_update(user, route: Route, data: dict, expected_version: int | None) -> Route:
     route = _locked(route)
     _check_sees(user, route.person_id)
-    role = _role(user)
+    roles = _roles(user, route)
     changed = []
     for field, value in data.items():
         owner, statuses = TEXT_FIELDS[field]
-        if role != owner or route.status not in statuses:
-            raise PermissionDenied("Вы не можете заполнять это поле в текущем состоянии маршрута.")
-        if role == Role.TEACHER and route.person_id != user.person_id:
+        if owner == Role.TEACHER and Role.TEACHER not in roles:
             raise PermissionDenied("Самооценку заполняет сам педагог.")
+        if owner not in roles or route.status not in statuses:
+            raise PermissionDenied("Вы не можете заполнять это поле в текущем состоянии маршрута.")
         setattr(route, field, value.strip())
         changed.append(field)
     route.save(update_fields=[*changed, "updated_at"])
@@ -361,8 +355,11 @@ def can_report(user, item: RouteItem) -> bool:
     )
 
 
-def can_decide_reports(user) -> bool:
-    return _role(user) == Role.METHODIST
+def can_decide_reports(user, route: Route | None = None) -> bool:
+    """A regional methodist decides on reports, never on those of their own route."""
+    if route is None:
+        return scope_of(user).can("routes.decide_reports")
+    return Role.METHODIST in _roles(user, route)
 
 
 @transaction.atomic
@@ -390,9 +387,9 @@ def report_submit(user, item: RouteItem, *, text="", file=None, link="") -> Item
 def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") -> ItemReport:
     """The regional methodist accepts a report (the item is done) or returns it with a comment."""
     item = report.item
-    if _role(user) != Role.METHODIST:
-        raise PermissionDenied("Отчёты принимает региональный методист.")
     _check_sees(user, item.route.person_id)
+    if not can_decide_reports(user, item.route):
+        raise PermissionDenied("Отчёты принимает региональный методист.")
     if report.decision != ReportDecision.PENDING:
         raise ValidationError("По этому отчёту уже принято решение.")
     if not accept and not comment.strip():
@@ -420,10 +417,9 @@ def transition(user, route: Route, name: str, comment: str, expected_version: in
     route = _locked(route)
     _check_sees(user, route.person_id)
     step = workflow.TRANSITIONS.get(name)
-    role = _role(user)
     if step is None or route.status not in step.sources:
         raise ValidationError("Этот шаг невозможен в текущем состоянии маршрута.")
-    if role not in step.roles:
+    if not _roles(user, route) & step.roles:
         raise PermissionDenied(f"Шаг «{step.label}» выполняет другой участник.")
     if not comment.strip():
         raise ValidationError({"comment": "Добавьте комментарий к шагу."})
@@ -473,14 +469,14 @@ def _check_completion(route: Route) -> None:
 
 # -- templates -------------------------------------------------------------------------------
 def can_manage_templates(user) -> bool:
-    return _role(user) == Role.CNPPM
+    return scope_of(user).can("routes.templates")
 
 
 @transaction.atomic
 def template_create(
     user, name: str, items: list[dict], *, description="", areas=()
 ) -> RouteTemplate:
-    if _role(user) != Role.CNPPM:
+    if not can_manage_templates(user):
         raise PermissionDenied("Шаблоны составляет методист института.")
     if not items:
         raise ValidationError("Добавьте в шаблон хотя бы один пункт.")
@@ -502,7 +498,7 @@ def routes_from_template(
 
     People who already have a route under way are skipped (listed in the exception if all are).
     """
-    if _role(user) != Role.CNPPM:
+    if not can_manage_templates(user):
         raise PermissionDenied("Маршруты по шаблону создаёт методист института.")
     if ends_on <= starts_on:
         raise ValidationError({"ends_on": "Окончание должно быть позже начала."})

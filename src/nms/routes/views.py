@@ -10,10 +10,10 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service, xlsx_response
 from nms.routes import exports, selectors, services, suggestions, workflow
+from nms.routes.access import roles_on
 from nms.routes.filters import RouteFilterSet
 from nms.routes.forms import (
     GeneralInfoForm,
@@ -146,7 +146,7 @@ def route_detail(request, pk):
     route = selectors.route_get(user, pk)
     steps = [
         (step, TransitionForm(initial={"version": route.version}, prefix=step.name))
-        for step in workflow.available(scope_of(user).role, route.status)
+        for step in workflow.available(roles_on(user, route), route.status)
     ]
     return render(
         request,
@@ -328,7 +328,7 @@ def item_detail(request, pk, item_pk):
             "item": item,
             "reports": selectors.item_reports(item),
             "form": form if can_report or request.method == "POST" else None,
-            "can_decide": services.can_decide_reports(user),
+            "can_decide": services.can_decide_reports(user, route),
         },
     )
 

@@ -66,5 +66,7 @@ MAP_EDITORS = {
 }
 
 
-def available(role: str, status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
+def available(roles, status: str) -> list[Transition]:
+    """Transitions from `status` that one of `roles` (those applying to the route) may take."""
+    roles = frozenset(roles)
+    return [t for t in TRANSITIONS.values() if status in t.sources and roles & t.roles]

@@ -7,8 +7,9 @@ the history of each created or changed record is written for the importing user.
 `user=None` means the system (the command line without --user): no scope restrictions.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -41,6 +42,8 @@ from nms.common.xlsx import (
     parse_digits,
     parse_text,
 )
+from nms.registry import federal_subjects
+from nms.registry.federal_subjects import FederalSubject
 from nms.registry.models import (
     Category,
     EducationLevel,
@@ -55,7 +58,12 @@ from nms.registry.models import (
     Sex,
     Subject,
 )
-from nms.registry.services import NO_RIGHTS
+from nms.registry.services import (
+    NO_RIGHTS,
+    can_create_regions,
+    region_of_subject,
+    save_region_of_subject,
+)
 
 BATCH = 500
 
@@ -90,6 +98,13 @@ class _Rights:
     def can_create_municipalities(self) -> bool:
         scope = self.scope
         return scope is None or (scope.can_edit_organizations and (scope.is_all or scope.is_region))
+
+    @property
+    def can_create_regions(self) -> bool:
+        """A region may be started from a file by those who may create municipalities in it."""
+        return self.can_create_municipalities and can_create_regions(
+            None if self.scope is None else self.scope.user
+        )
 
     def organizations(self):
         return (
@@ -245,8 +260,27 @@ ORGANIZATION_PARSERS = {
 }
 
 
+@dataclass
+class OrganizationsReport(ImportReport):
+    """The report of an organizations file; it may also have started the region."""
+
+    region_created: str = ""
+
+    @property
+    def summary(self) -> str:
+        text = super().summary
+        if self.region_created and not self.errors:
+            text += f" Создан регион «{self.region_created}»."
+        return text
+
+
 def import_organizations(user, file) -> ImportReport:
-    """Create or update organizations by ИНН; unknown ОКТМО creates a municipality if allowed."""
+    """Create or update organizations by ИНН; unknown ОКТМО creates a municipality if allowed.
+
+    When the region of new municipalities cannot be told from the user (their own region or the
+    only one there is), it is the subject of the Russian Federation the rows' ОКТМО belong to —
+    all rows of one subject — and is created from the built-in directory if it is not there yet.
+    """
     rights = _Rights(user)
     if not rights.can_import_organizations:
         raise PermissionDenied(NO_RIGHTS)
@@ -256,13 +290,17 @@ def import_organizations(user, file) -> ImportReport:
     check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
     existing = _resolve_organizations(rows, rights, errors)
     _check_short_names(rows, existing, errors)
-    municipalities, new_municipalities = _resolve_municipalities(rows, rights, errors)
+    municipalities, new_municipalities, subject = _resolve_municipalities(rows, rights, errors)
     if errors.errors:
         return ImportReport(errors=errors.sorted())
 
-    report = ImportReport(municipalities_created=len(new_municipalities))
+    report = OrganizationsReport(municipalities_created=len(new_municipalities))
 
     def save():
+        if subject is not None:
+            region = next(iter(new_municipalities.values())).region
+            if save_region_of_subject(region, subject):
+                report.region_created = region.name
         if new_municipalities:
             Municipality.objects.bulk_create(new_municipalities.values())
             municipalities.update({m.oktmo: m for m in new_municipalities.values()})
@@ -288,7 +326,8 @@ def _check_short_names(rows: list[Row], existing: dict, errors: ErrorCollector) 
 
 
 def _resolve_municipalities(rows: list[Row], rights: _Rights, errors: ErrorCollector):
-    """Municipalities by ОКТМО, and the new ones to create (only for regional roles)."""
+    """Municipalities by ОКТМО, the new ones to create (only for regional roles) and, when their
+    region is to be taken from the directory, its subject of the Russian Federation."""
     oktmos = sorted({row.values["oktmo"] for row in rows if "oktmo" in row.values})
     known = {}
     for chunk in chunks(oktmos):
@@ -299,13 +338,21 @@ def _resolve_municipalities(rows: list[Row], rights: _Rights, errors: ErrorColle
             rights.municipalities().filter(oktmo__in=chunk).values_list("oktmo", flat=True)
         )
     region = rights.default_region() if rights.can_create_municipalities else None
+    subject, rejected = None, set()
+    if (
+        region is None
+        and rights.can_create_regions
+        and any(row.values.get("oktmo") not in known for row in rows if "oktmo" in row.values)
+    ):
+        subject, rejected = _subject_of_rows(rows, errors)
+        region = region_of_subject(subject) if subject is not None else None
     taken_names = set()
-    if region is not None:
+    if region is not None and region.pk is not None:
         taken_names = {normalize(n) for n in region.municipalities.values_list("name", flat=True)}
     new: dict[str, Municipality] = {}
     for row in rows:
         oktmo = row.values.get("oktmo")
-        if oktmo is None:
+        if oktmo is None or row.number in rejected:
             continue
         if oktmo in known:
             if oktmo not in editable:
@@ -341,7 +388,43 @@ def _resolve_municipalities(rows: list[Row], rights: _Rights, errors: ErrorColle
         else:
             new[oktmo] = Municipality(region=region, name=name, oktmo=oktmo)
             taken_names.add(normalize(name))
-    return known, new
+    if not new:
+        subject = None  # no new municipality: the region is not needed
+    return known, new, subject
+
+
+def _subject_of_rows(rows: list[Row], errors: ErrorCollector):
+    """The one subject of the Russian Federation of all rows' ОКТМО, and the rows refused.
+
+    The subject of most rows is the file's; each row of another subject, or of none, is an error.
+    """
+    subjects: dict[int, FederalSubject | None] = {}
+    first_row: dict[FederalSubject, int] = {}
+    for row in rows:
+        if "oktmo" in row.values:
+            subject = federal_subjects.by_oktmo(row.values["oktmo"])
+            subjects[row.number] = subject
+            if subject is not None:
+                first_row.setdefault(subject, row.number)
+    counts = Counter(s for s in subjects.values() if s is not None)
+    main = counts.most_common(1)[0][0] if counts else None
+    rejected = set()
+    for row in rows:
+        if row.number not in subjects or subjects[row.number] == main:
+            continue
+        subject = subjects[row.number]
+        rejected.add(row.number)
+        if subject is None:
+            errors.add(row, "ОКТМО", federal_subjects.UNKNOWN_SUBJECT)
+        else:
+            errors.add(
+                row,
+                "ОКТМО",
+                f"код относится к субъекту РФ «{subject.name}», а в строке {first_row[main]} — "
+                f"к субъекту «{main.name}»; в одном файле должны быть организации одного "
+                "субъекта РФ",
+            )
+    return main, rejected
 
 
 def _resolve_organizations(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> dict:

@@ -45,7 +45,13 @@ def _validate_snils(value):
 
 class Region(models.Model):
     name = models.CharField("наименование", max_length=200, unique=True)
-    code = models.CharField("код субъекта РФ", max_length=2, blank=True)
+    code = models.CharField(
+        "код субъекта РФ",
+        max_length=3,
+        blank=True,
+        help_text="начало кодов ОКТМО его муниципальных образований: 2 цифры, "
+        "у автономного округа в составе края или области — 3",
+    )
 
     class Meta:
         verbose_name = "регион"

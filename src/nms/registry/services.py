@@ -10,7 +10,9 @@ from django.db import transaction
 
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import normalize_snils, snils_error
-from nms.registry.models import Employment, Organization, Person
+from nms.registry import federal_subjects
+from nms.registry.federal_subjects import FederalSubject
+from nms.registry.models import Employment, Organization, Person, Region
 
 NO_RIGHTS = "У вас нет прав на изменение реестра."
 
@@ -176,3 +178,60 @@ def organization_update(user, organization: Organization, data: dict) -> Organiz
     organization.region_id = organization.municipality.region_id
     _save(organization, user)
     return organization
+
+
+# -- regions -----------------------------------------------------------------------------------
+def can_create_regions(user) -> bool:
+    """Only the system (user None) and the administrator start a new region."""
+    return user is None or scope_of(user).is_all
+
+
+def subject_from_directory(text: str) -> FederalSubject:
+    """A subject of the built-in directory by its ОКТМО code (2 or 3 digits) or its name."""
+    subject = federal_subjects.find(text)
+    if subject is None:
+        raise ValidationError(
+            f"Субъект РФ «{(text or '').strip()}» не найден в справочнике: укажите код ОКТМО "
+            "субъекта (2 цифры, у автономного округа в составе края или области — 3) "
+            "или его наименование, например 95 или «Республика Хакасия»."
+        )
+    return subject
+
+
+def region_of_subject(subject: FederalSubject) -> Region:
+    """The stored region of a subject (by code, then by name), or a new unsaved one."""
+    region = Region.objects.filter(code=subject.code).order_by("pk").first()
+    if region is None:
+        region = Region.objects.filter(name=subject.name).first()
+    return region or Region(name=subject.name, code=subject.code)
+
+
+def save_region_of_subject(region: Region, subject: FederalSubject) -> bool:
+    """Save a region from `region_of_subject`; a stored one without a code gets it.
+
+    Returns whether the region was created.
+    """
+    if region.pk is not None:
+        if not region.code:
+            region.code = subject.code
+            region.save(update_fields=["code"])
+        return False
+    region.full_clean()
+    region.save()
+    return True
+
+
+@transaction.atomic
+def region_create_from_directory(user, subject: FederalSubject | str) -> tuple[Region, bool]:
+    """The region of a subject of the directory, created if it is not there yet.
+
+    `subject` is a directory entry or what a person typed (code or name). Returns the region and
+    whether it was created; an existing one is returned as it is.
+    """
+    if not can_create_regions(user):
+        raise PermissionDenied(NO_RIGHTS)
+    if isinstance(subject, str):
+        subject = subject_from_directory(subject)
+    region = region_of_subject(subject)
+    created = save_region_of_subject(region, subject)
+    return region, created

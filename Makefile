@@ -14,10 +14,11 @@ $(BIN)/nms: pyproject.toml
 
 install: $(BIN)/nms
 
+# The background worker (imports, big exports) runs beside the web server and stops with it.
 run: install
 	$(BIN)/nms migrate --noinput
 	$(BIN)/nms demo-bootstrap
-	$(BIN)/nms runserver $(HOST)
+	$(BIN)/nms db_worker --no-reload & trap 'kill $$!' EXIT INT TERM; $(BIN)/nms runserver $(HOST)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,14 +1,53 @@
-"""The REST API, mounted at /api/v1/ (see nms/urls.py)."""
+"""The REST API, mounted at /api/v1/ (see nms/urls.py): one router with every app's viewsets,
+and the API views that are not viewsets (token, schema, imports, deficit maps).
+
+Names are prefixed with "api-" (or "diag-" for the diagnostics): the pages already use
+"person-list" and the like.
+"""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
 from nms.accounts.api import MeView, ObtainTokenView
+from nms.accounts.api_provisioning import IssueAccountsView
+from nms.common.api_jobs import JobViewSet
+from nms.diagnostics import api as diagnostics
+from nms.diagnostics import results_api
 from nms.registry import api as registry
+from nms.routes import api as routes
 
-router = DefaultRouter()
-# Names are prefixed with "api-": the pages already use "person-list" and the like.
+
+class Router(DefaultRouter):
+    """A DefaultRouter where a viewset registered with `format_suffixes=False` gets no `.json`
+    style suffix paths: the registry's resources (and the root) have had them from the start,
+    the later ones never did, and the published paths stay as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.without_suffixes: set[type] = set()
+
+    def register(self, prefix, viewset, basename=None, *, format_suffixes=True):
+        super().register(prefix, viewset, basename)
+        if not format_suffixes:
+            self.without_suffixes.add(viewset)
+
+    def get_urls(self):
+        urls = SimpleRouter.get_urls(self)
+        plain = [url for url in urls if url.callback.cls in self.without_suffixes]
+        suffixed = [url for url in urls if url.callback.cls not in self.without_suffixes]
+        if self.include_root_view:
+            root = path("", self.get_api_root_view(api_urls=urls), name=self.root_view_name)
+            suffixed.append(root)
+        if self.include_format_suffixes:
+            suffixed = format_suffix_patterns(suffixed)
+        return [*suffixed, *plain]
+
+
+router = Router()
+
+# -- registry ------------------------------------------------------------------------------------
 router.register("municipalities", registry.MunicipalityViewSet, basename="api-municipality")
 router.register("organizations", registry.OrganizationViewSet, basename="api-organization")
 router.register("people", registry.PersonViewSet, basename="api-person")
@@ -17,10 +56,53 @@ router.register("positions", registry.PositionViewSet, basename="api-position")
 router.register("subjects", registry.SubjectViewSet, basename="api-subject")
 router.register("choices", registry.ChoicesViewSet, basename="api-choices")
 
+
+def register_plain(prefix, viewset, basename):
+    router.register(prefix, viewset, basename, format_suffixes=False)
+
+
+# -- diagnostics: the item bank, procedures, testing, results -----------------------------------
+register_plain("diagnostics/areas", diagnostics.CompetencyAreaViewSet, "diag-area")
+register_plain("diagnostics/items", diagnostics.ItemViewSet, "diag-item")
+register_plain("diagnostics/procedures", diagnostics.ProcedureViewSet, "diag-procedure")
+register_plain("diagnostics/attempts", diagnostics.AttemptViewSet, "diag-attempt")
+register_plain("diagnostics/results", diagnostics.ResultViewSet, "diag-result")
+
+# -- routes (ИОМ): templates/, items/ and reports/ first, their paths must be tried before a
+# route's routes/{id}/ ----------------------------------------------------------------------------
+register_plain("routes/templates", routes.RouteTemplateViewSet, "api-route-template")
+register_plain("routes/items", routes.RouteItemViewSet, "api-route-item")
+register_plain("routes/reports", routes.RouteReportViewSet, "api-route-report")
+register_plain("routes", routes.RouteViewSet, "api-route")
+
+# -- background jobs (imports, big exports) --------------------------------------------------------
+register_plain("jobs", JobViewSet, "api-job")
+
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("accounts/issue/", IssueAccountsView.as_view(), name="api-accounts-issue"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
+    # -- imports ---------------------------------------------------------------------------------
+    path("import/staff/", registry.StaffImportView.as_view(), name="api-import-staff"),
+    path(
+        "import/organizations/",
+        registry.OrganizationImportView.as_view(),
+        name="api-import-organizations",
+    ),
+    path(
+        "diagnostics/import/",
+        results_api.ResultsImportView.as_view(),
+        name="api-results-import",
+    ),
+    # -- deficit maps and groups with similar deficits -------------------------------------------
+    path("diagnostics/maps/", results_api.DeficitMapView.as_view(), name="api-deficit-map"),
+    path("diagnostics/clusters/", results_api.ClustersView.as_view(), name="api-clusters"),
+    path(
+        "diagnostics/clusters/members/",
+        results_api.ClusterMembersView.as_view(),
+        name="api-cluster-members",
+    ),
 ]

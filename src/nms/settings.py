@@ -5,6 +5,10 @@ SECRET_KEY     secret key (default: generated once into var/secret_key)
 DEBUG          "1"/"true" to turn debug on (default off)
 TIME_ZONE      time zone (default Europe/Moscow)
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue in the database,
+                       run by `nms db_worker`), "immediate" (inside the request, no worker) or the
+                       dotted path of a django-tasks backend class
+NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
 EMAIL_URL-like settings are left to Django's defaults; EMAIL_HOST turns SMTP on.
 """
 
@@ -65,11 +69,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "nms.common",
     "nms.accounts",
     "nms.registry",
     "nms.diagnostics",
     "nms.routes",
+    "nms.dashboard",
     "nms.demo",
 ]
 
@@ -81,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nms.accounts.middleware.FirstLoginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,6 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("NMS_TEST_DB_NAME"):  # lets two test runs share one PostgreSQL server
     DATABASES["default"]["TEST"] = {"NAME": os.environ["NMS_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (django-tasks; its database backend is the django-tasks-db package since 0.12).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("NMS_TASKS_BACKEND", "database").strip() or "database"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from nms.accounts.api import BAD_CREDENTIALS, LOCKED_OUT
 from nms.accounts.models import Role
+from tests.factories import assign
 
 API = "/api/v1"
 PASSWORD = "Пароль-для-тестов-1"  # tests.factories.UserFactory
@@ -72,29 +73,32 @@ def test_bad_token_is_refused(municipal):
     assert APIClient().get(f"{API}/me/").status_code in (401, 403)
 
 
-def test_me_describes_role_and_scope(municipal, two_municipalities, region):
+def test_me_describes_roles_and_scope(municipal, two_municipalities, region):
     client = APIClient()
     client.force_authenticate(municipal)
     me = client.get(f"{API}/me/").json()
     municipality = two_municipalities["a"]["municipality"]
     assert me["username"] == municipal.username
-    assert me["role"] == {"value": "municipal", "label": "муниципальный координатор"}
+    [role] = me["roles"]
+    assert role["role"] == {"value": "municipal", "label": "муниципальный координатор"}
+    assert role["municipality"] == {"id": municipality.pk, "name": municipality.name}
+    assert role["organization"] is None and role["valid_to"] is None
     scope = me["scope"]
-    assert scope["municipality"] == {"id": municipality.pk, "name": municipality.name}
     assert scope["region"] == {"id": region.pk, "name": region.name}
-    assert scope["organization"] is None
     assert scope["person"] is None
     assert scope["all"] is False
-    assert scope["description"] == f"муниципалитет: {municipality.name}"
+    assert scope["description"] == f"муниципальный координатор: {municipality.name}"
     assert scope["can_edit_registry"] is True
 
 
-def test_me_of_a_teacher_names_the_person(make_user, two_municipalities):
+def test_me_of_a_teacher_who_is_also_a_methodist(make_user, two_municipalities, region):
     teacher = two_municipalities["a"]["teacher"]
     user = make_user(Role.TEACHER, person=teacher)
+    assign(user, Role.METHODIST, region=region)
     client = APIClient()
     client.force_authenticate(user)
     me = client.get(f"{API}/me/").json()
-    assert me["role"]["value"] == "teacher"
+    assert [r["role"]["value"] for r in me["roles"]] == ["methodist", "teacher"]
+    assert me["roles"][1]["person"] == {"id": teacher.pk, "name": teacher.full_name}
     assert me["scope"]["person"] == {"id": teacher.pk, "name": teacher.full_name}
     assert me["scope"]["can_edit_registry"] is False

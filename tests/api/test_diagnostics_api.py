@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
 from nms.diagnostics import services
 from nms.diagnostics.models import (
     Attempt,
@@ -263,9 +264,9 @@ def test_start_needs_a_variant_for_the_user(procedure, users):
     response = client_for(users["expert"]).post(f"{API}/procedures/{procedure.pk}/start/")
     # The expert's person is in no group: the procedure is not even visible to them.
     assert response.status_code == 404
+    # Nor to an account with no person: only one's own procedures can be started.
     response = client_for(users["municipal"]).post(f"{API}/procedures/{procedure.pk}/start/")
-    assert response.status_code == 403
-    assert response.json()["detail"] == "Учётная запись не связана с работником."
+    assert response.status_code == 404
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -353,7 +354,8 @@ def test_municipal_service_runs_only_municipal_procedures(users, areas, procedur
     response = municipal.post(f"{API}/procedures/", payload, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["level"] == "municipal"
-    assert response.json()["municipality"] == users["municipal"].municipality_id
+    municipality = scope_of(users["municipal"]).of_role(Role.MUNICIPAL)[0].municipality
+    assert response.json()["municipality"] == municipality.pk
 
     # The regional procedure is visible to the municipal service, but not theirs to change.
     regional = f"{API}/procedures/{procedure.pk}"
@@ -367,9 +369,13 @@ def test_teacher_may_not_run_diagnostics(users, areas, procedure):
     response = teacher.post(f"{API}/procedures/", procedure_payload(areas), format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "У вас нет прав на проведение диагностики."
-    assert teacher.post(f"{API}/procedures/{procedure.pk}/assemble/").status_code == 403
-    # Teachers see the procedures they take part in, and no other.
-    assert ids(teacher.get(f"{API}/procedures/")) == {procedure.pk}
+    # Procedures are for those who run them: to a teacher — even one taking part — they
+    # answer 404 as on the pages; the teacher starts the test from its own start address.
+    assert teacher.post(f"{API}/procedures/{procedure.pk}/assemble/").status_code == 404
+    assert teacher.get(f"{API}/procedures/{procedure.pk}/").status_code == 404
+    assert teacher.get(f"{API}/procedures/{procedure.pk}/groups/").status_code == 404
+    assert teacher.get(f"{API}/procedures/{procedure.pk}/overlap/").status_code == 404
+    assert ids(teacher.get(f"{API}/procedures/")) == set()
     assert ids(client_for(users["expert"]).get(f"{API}/procedures/")) == set()
 
 

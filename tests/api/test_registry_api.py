@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
+from nms.accounts.scope import scope_of
 from nms.common.identifiers import inn_with_checksum, snils_with_checksum
 from nms.registry.models import Employment, Organization, Person, Subject
 from tests.factories import EmploymentFactory, OrganizationFactory, PersonFactory, position
@@ -401,7 +402,9 @@ def _queries(client, path) -> int:
 
 
 def test_lists_run_a_fixed_number_of_queries(region, make_user):
-    client = client_for(make_user(Role.CNPPM))
+    user = make_user(Role.CNPPM)
+    scope_of(user)  # the role assignments, read once per request (here: once per user object)
+    client = client_for(user)
     paths = ("people", "organizations", "employments")
     _add_staff(region, 3)
     few = {path: _queries(client, f"{API}/{path}/") for path in paths}

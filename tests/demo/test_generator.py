@@ -177,9 +177,7 @@ def test_municipal_user_sees_only_its_municipality(small_region):
     user = User.objects.get(username="municipal")
     scope = scope_of(user)
     municipality = scope.of_role(Role.MUNICIPAL)[0].municipality
-    assert set(scope.organizations().values_list("municipality", flat=True)) == {
-        municipality.pk
-    }
+    assert set(scope.organizations().values_list("municipality", flat=True)) == {municipality.pk}
     visible = scope.people()
     assert 0 < visible.count() < Person.objects.count()
     elsewhere = Person.objects.exclude(employments__organization__municipality=municipality)

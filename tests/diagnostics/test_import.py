@@ -7,14 +7,17 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
-from nms.accounts.models import Role
+from nms.accounts.models import Role, User
 from nms.common.identifiers import snils_with_checksum
 from nms.diagnostics import maps
 from nms.diagnostics.importers import COLUMNS, PERSON_NOT_FOUND, import_results
 from nms.diagnostics.models import AreaScore, Level, Procedure, Result, ResultSource
+from nms.registry.models import EducationLevel, Person, Sex
 
 HEADERS = [c.header for c in COLUMNS]
 FEDERAL = "Оценка предметных и методических компетенций учителей 2024"
@@ -223,6 +226,105 @@ def test_results_of_online_procedures_are_not_imported(cnppm, people, procedure)
     report = import_results(cnppm, xlsx([row(people[0], procedure=procedure.name)]))
     assert errors_at(report) == {(2, "Процедура")}
     assert "онлайн-тестированием" in report.errors[0].message
+
+
+# -- a fixed number of queries ----------------------------------------------------------------
+def make_people(region, count: int, first: int) -> list[Person]:
+    """Synthetic people with valid СНИЛС, in one INSERT (no history needed here)."""
+    people = [
+        Person(
+            region=region,
+            last_name=f"Синтетическая{n}",
+            first_name="Анна",
+            birth_date=date(1985, 3, 8),
+            sex=Sex.FEMALE,
+            snils=snils_with_checksum(f"{700000000 + n:09d}"),
+            education_level=EducationLevel.HIGHER,
+        )
+        for n in range(first, first + count)
+    ]
+    for person in people:
+        person.search_text = person.compute_search_text()
+    return Person.objects.bulk_create(people)
+
+
+def queries_of_import(user, rows) -> tuple[int, object]:
+    """The queries of one import by a fresh copy of the user (its scope not yet cached)."""
+    file = xlsx(rows)
+    user = User.objects.get(pk=user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        report = import_results(user, file)
+    assert report.ok, report.errors[:3]
+    return len(queries), report
+
+
+def subject_score(i: int, changed: bool) -> int:
+    return 13 + i % 7 if changed and i % 2 else 12
+
+
+def scores_file(people, procedure: str, changed: bool) -> list[list]:
+    """Everyone's subject score out of 20, but every tenth person left out. `changed`: the people
+    left out come, every odd person's score changes, everyone gets an ИКТ score."""
+    rows = []
+    for i, person in enumerate(people):
+        if changed or i % 10 != 9:
+            rows.append(
+                row(person, "предметная", subject_score(i, changed), 20, procedure=procedure)
+            )
+        if changed:
+            rows.append(row(person, "ИКТ", i % 21, 20, procedure=procedure))
+    return rows
+
+
+def test_import_runs_the_same_queries_for_10_and_1000_rows(cnppm, region, areas):
+    groups = {count: make_people(region, count, first) for count, first in ((10, 0), (1000, 10))}
+    counts = {}
+    for count, people in groups.items():
+        procedure = f"Федеральная оценка, {count} работников"
+        left_out = sum(1 for i in range(count) if i % 10 == 9)
+
+        first_import, report = queries_of_import(cnppm, scores_file(people, procedure, False))
+        assert (report.created, report.procedures_created) == (count - left_out, 1)
+        again, report = queries_of_import(cnppm, scores_file(people, procedure, False))
+        assert (report.created, report.updated, report.unchanged) == (0, 0, count - left_out)
+        changed, report = queries_of_import(cnppm, scores_file(people, procedure, True))
+        odd = sum(1 for i in range(count) if i % 2 and i % 10 != 9)
+        assert (report.created, report.updated, report.unchanged) == (
+            count + left_out,
+            odd,
+            count - left_out - odd,
+        )
+        counts[count] = (first_import, again, changed)
+
+    assert counts[10] == counts[1000], counts
+    first_import, again, changed = counts[1000]
+    assert again < first_import <= changed <= 20, counts
+
+    # Every result and area score is the person's own (the bulk writes matched them right).
+    expected_areas, expected_results = {}, {}
+    for people in groups.values():
+        for i, person in enumerate(people):
+            subject, ict = subject_score(i, True), i % 21
+            expected_areas[(person.snils, "subject")] = (Decimal(subject * 5), subject * 5 <= 60)
+            expected_areas[(person.snils, "ict")] = (Decimal(ict * 5), ict * 5 <= 60)
+            expected_results[person.snils] = (
+                Decimal((subject + ict) * 100) / 40,
+                subject * 5 <= 60 or ict * 5 <= 60,
+            )
+    stored_areas = {
+        (snils, code): (share, is_deficit)
+        for snils, code, share, is_deficit in AreaScore.objects.values_list(
+            "result__person__snils", "area__code", "share", "is_deficit"
+        )
+    }
+    stored_results = {
+        snils: (share, has_deficit)
+        for snils, share, has_deficit in Result.objects.values_list(
+            "person__snils", "share", "has_deficit"
+        )
+    }
+    assert stored_areas == expected_areas
+    assert stored_results == expected_results
 
 
 # -- who may import ----------------------------------------------------------------------------

@@ -621,7 +621,7 @@ URL = "/registry/import/"
 
 def upload(client, kind, file):
     file.name = "list.xlsx"
-    return client.post(URL, {"kind": kind, "file": file})
+    return client.post(URL, {"kind": kind, "file": file}, follow=True)  # via the job's page
 
 
 def test_page_imports_and_shows_the_report(client, make_user, two_municipalities):

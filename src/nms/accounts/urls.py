@@ -1,11 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from nms.accounts import views
+from nms.accounts import provisioning_views
 from nms.accounts.forms import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -18,7 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
+        provisioning_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html", success_url="/password/done/"
         ),
         name="password_change",
@@ -28,4 +27,5 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
         name="password_change_done",
     ),
+    path("accounts/issue/", provisioning_views.issue, name="accounts-issue"),
 ]

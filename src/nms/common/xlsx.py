@@ -22,6 +22,7 @@ from nms.common.text import search_key
 
 UNREADABLE = "Не удалось прочитать файл: это не книга Excel (XLSX) или файл повреждён."
 REFERENCE_SHEET = "Справочники"
+CHUNK = 2000  # rows an export fetches (with their prefetched relations) per round trip
 
 
 class CellError(ValueError):

@@ -79,9 +79,9 @@ register_model(
 )
 register_model(
     VariantItem,
-    lambda scope: VariantItem.objects.filter(variant__group__in=Group.objects.filter(
-        procedure__in=_procedures(scope)
-    )),
+    lambda scope: VariantItem.objects.filter(
+        variant__group__in=Group.objects.filter(procedure__in=_procedures(scope))
+    ),
 )
 register_model(CompetencyArea, lambda scope: CompetencyArea.objects.all())
 

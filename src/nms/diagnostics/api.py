@@ -13,7 +13,14 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from nms.accounts.scope import scope_of
+from nms.common.api import (
+    ScopeAllows,
+    ScopedPrimaryKeyField,
+    ServiceWritesMixin,
+    service_errors,
+    write_docs,
+)
+from nms.common.filters import YesNoFilter
 from nms.diagnostics import bank, selectors, services
 from nms.diagnostics.bank_filters import ItemFilterSet
 from nms.diagnostics.models import (
@@ -31,8 +38,6 @@ from nms.diagnostics.models import (
     SubCompetency,
 )
 from nms.diagnostics.variants import overlap_report
-from nms.registry.api import ScopedPrimaryKeyField, ServiceWritesMixin, service_errors
-from nms.registry.filters import YesNoFilter
 from nms.registry.models import Municipality, Organization, Position, Subject
 
 PROCEDURE_FIELDS = [
@@ -49,25 +54,10 @@ PROCEDURE_FIELDS = [
 ]
 
 
-class CanManageDiagnostics(permissions.BasePermission):
-    """Writes only for roles that run diagnostics at all; whether this procedure may be changed
-    is decided by the service."""
-
-    message = services.NO_RIGHTS
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return scope_of(request.user).can_manage_diagnostics
-
-
-class CanEditItemBank(permissions.BasePermission):
-    message = bank.NO_RIGHTS
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return scope_of(request.user).can_edit_item_bank
+# Writes only for roles that run diagnostics (or edit the bank) at all; whether this procedure
+# (or item) may be changed is decided by the service.
+MANAGE = ScopeAllows("diagnostics.manage", services.NO_RIGHTS)
+EDIT_BANK = ScopeAllows("itembank.edit", bank.NO_RIGHTS)
 
 
 # -- competency areas and the item bank --------------------------------------------------------
@@ -174,11 +164,7 @@ class CompetencyAreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CompetencyArea.objects.prefetch_related("subcompetencies")
 
 
-@extend_schema_view(
-    create=extend_schema(request=ItemWriteSerializer, responses={201: ItemSerializer}),
-    update=extend_schema(request=ItemWriteSerializer, responses=ItemSerializer),
-    partial_update=extend_schema(request=ItemWriteSerializer, responses=ItemSerializer),
-)
+@write_docs(ItemSerializer, ItemWriteSerializer)
 class ItemViewSet(
     ServiceWritesMixin,
     mixins.ListModelMixin,
@@ -191,7 +177,7 @@ class ItemViewSet(
 
     Новое задание — черновик; изменение утверждённого задания возвращает его на экспертизу."""
 
-    permission_classes = [permissions.IsAuthenticated, CanEditItemBank]
+    permission_classes = [EDIT_BANK]
     filterset_class = ItemFilterSet
     read_serializer_class = ItemSerializer
     write_serializer_class = ItemWriteSerializer
@@ -211,12 +197,11 @@ class ItemViewSet(
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def status(self, request, pk=None):
         """Перевести задание по ходу экспертизы (авторы и эксперты банка)."""
+        item = self.get_object()
         serializer = ItemStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            item = bank.item_set_status(
-                request.user, self.get_object(), serializer.validated_data["status"]
-            )
+            item = bank.item_set_status(request.user, item, serializer.validated_data["status"])
         return self._answer(item)
 
 
@@ -450,10 +435,12 @@ class ProcedureViewSet(
 ):
     """Диагностические процедуры в области доступа пользователя, их группы и варианты."""
 
-    permission_classes = [permissions.IsAuthenticated, CanManageDiagnostics]
+    permission_classes = [MANAGE]
     serializer_class = ProcedureSerializer
 
     def get_queryset(self):
+        if self.action == "start":  # a teacher starts a procedure they are in a group of
+            return selectors.my_procedures(self.request.user)
         return selectors.procedures_for_list(self.request.user).prefetch_related("blueprint")
 
     def get_serializer_class(self):

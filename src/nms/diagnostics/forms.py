@@ -7,6 +7,8 @@ from django import forms
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.filters import YES_NO, YesNoField
+from nms.common.forms import DATE_WIDGET
 from nms.diagnostics.models import (
     CompetencyArea,
     Difficulty,
@@ -16,8 +18,6 @@ from nms.diagnostics.models import (
     Procedure,
     SubCompetency,
 )
-from nms.registry.filters import YES_NO, YesNoField
-from nms.registry.forms import DATE_WIDGET
 from nms.registry.models import Position, Subject
 
 BLUEPRINT_DIFFICULTIES = {
@@ -51,7 +51,7 @@ class ProcedureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
         self.fields["municipality"].queryset = scope.municipalities()
-        if scope.role == Role.MUNICIPAL:
+        if scope.has(Role.MUNICIPAL) and not scope.has(Role.CNPPM, Role.ADMIN):
             # The service makes a municipal service's procedure municipal and its own.
             self.fields["level"].choices = [(Level.MUNICIPAL, Level.MUNICIPAL.label)]
             del self.fields["municipality"]

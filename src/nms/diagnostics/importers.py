@@ -2,21 +2,28 @@
 
 One row is one score of one person in one competency area of one procedure. Every row is checked
 first and every error is collected with its row, column and value; a file with any error saves
-nothing. A valid file is saved in one transaction through `services.result_record`, one result per
-person and procedure. A result keeps the areas the file does not mention: the file's scores are
-merged into the stored ones. Rows equal to what is stored are not written, so importing the same
-file again changes nothing.
+nothing. A valid file is saved in one transaction, one result per person and procedure, its
+figures computed by `services.score_result`, the rule `services.result_record` uses too. A result
+keeps the areas the file does not mention: the file's scores are merged into the stored ones. Rows
+equal to what is stored are not written, so importing the same file again changes nothing.
+
+The import runs a fixed number of queries whatever the number of rows: people, procedures and
+stored results are read with IN (...) lists of up to READ_CHUNK values, results and area scores
+are written with bulk INSERT (an upsert for results) of up to WRITE_BATCH rows. Up to those sizes
+10 rows and 1 000 rows take the same queries; beyond them, one more query per chunk.
 
 `user=None` means the system (the command line without --user): no scope restrictions.
 """
 
+import sqlite3
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import normalize_snils, snils_error
@@ -50,7 +57,7 @@ from nms.diagnostics.models import (
     Result,
     ResultSource,
 )
-from nms.diagnostics.services import NO_RIGHTS, result_record
+from nms.diagnostics.services import NO_RIGHTS, score_result
 from nms.registry.models import Person
 
 COLUMNS = (
@@ -64,6 +71,9 @@ COLUMNS = (
 HEADERS = {c.field: c.header for c in COLUMNS}
 CENT = Decimal("0.01")
 MAX_POINTS = Decimal("999999.99")  # what AreaScore.score can hold
+READ_CHUNK = 10_000  # values per IN (...) list (SQLite >= 3.32 takes 32 766, PostgreSQL 65 535)
+WRITE_BATCH = 5_000  # rows per bulk INSERT, fewer where the parameters would not fit
+RESULT_FIELDS = ["taken_on", "source", "share", "has_deficit"]
 
 PERSON_NOT_FOUND = "работник с таким СНИЛС не найден в вашей области доступа"
 ONLINE_PROCEDURE = (
@@ -174,7 +184,7 @@ def _people(rows: list[Row], user, errors: ErrorCollector) -> dict[str, Person]:
     people = Person.objects.all() if user is None else scope_of(user).people()
     snilses = sorted({row.values["snils"] for row in rows if "snils" in row.values})
     found = {}
-    for chunk in chunks(snilses):
+    for chunk in chunks(snilses, _read_chunk(_param_limit())):
         found.update(
             {p.snils: p for p in people.filter(snils__in=chunk).only("pk", "snils", "region")}
         )
@@ -186,10 +196,11 @@ def _people(rows: list[Row], user, errors: ErrorCollector) -> dict[str, Person]:
 
 
 def _procedure_key(row: Row, people: dict[str, Person]) -> tuple | None:
-    """A procedure is named within the region of the person of the row."""
+    """A procedure is named within the region of the person of the row (the name normalized
+    once per row by import_results)."""
     person = people.get(row.values.get("snils"))
-    name = row.values.get("procedure_name")
-    return None if person is None or not name else (person.region_id, normalize(name))
+    name = row.values.get("procedure_key")
+    return None if person is None or not name else (person.region_id, name)
 
 
 def _procedures(rows: list[Row], people, user, errors: ErrorCollector) -> dict[tuple, Procedure]:
@@ -285,65 +296,157 @@ def import_results(user, file) -> ResultsImportReport:
 
 
 def _save(rows: list[Row], people, procedures: dict[tuple, Procedure], report) -> None:
+    """Bulk reads and bulk writes only: a fixed number of queries up to the batch sizes."""
+    limit = _param_limit()
     groups: dict[tuple, list[Row]] = defaultdict(list)
     for row in rows:
         groups[(row.values["snils"], _procedure_key(row, people))].append(row)
-    for key, procedure in procedures.items():
-        if procedure.pk is None:
-            dates = [r.values["taken_on"] for (_, k), rs in groups.items() if k == key for r in rs]
-            procedure.starts_on, procedure.ends_on = min(dates), max(dates)
-            procedure.save()
-            report.procedures_created += 1
-    stored = _stored_results([(people[s], procedures[k]) for s, k in groups])
-    areas = {area.pk: area for area in CompetencyArea.objects.all()}
-    for (snils, key), group in groups.items():
-        person, procedure = people[snils], procedures[key]
-        taken_on, scores = stored.get((person.pk, procedure.pk), (None, {}))
-        new_date = group[0].values["taken_on"]
-        changed = taken_on is None or taken_on != new_date
-        for row in group:
-            new = (row.values["score"], row.values["max_score"])
-            old = scores.get(row.values["area_id"])
-            if old is None:
-                report.created += 1
-            elif old != new or changed:
-                report.updated += 1
-            else:
-                report.unchanged += 1
+    with _bulk_params(limit):
+        _create_procedures(groups, procedures, report, limit)
+        stored = _stored_results(
+            {people[snils].pk for snils, _ in groups},
+            {procedure.pk for procedure in procedures.values()},
+            limit,
+        )
+        results: list[Result] = []
+        replaced: list[int] = []  # stored results written anew
+        area_scores: list[AreaScore] = []
+        for (snils, key), group in groups.items():
+            person, procedure = people[snils], procedures[key]
+            old = stored.get((person.pk, procedure.pk))
+            scores = {} if old is None else old.scores
+            new_date = group[0].values["taken_on"]
+            changed = old is None or old.taken_on != new_date
+            for row in group:
+                new = (row.values["score"], row.values["max_score"])
+                before = scores.get(row.values["area_id"])
+                if before is None:
+                    report.created += 1
+                elif before != new or changed:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                    continue
+                changed = True
+            if not changed:
                 continue
-            changed = True
-        if changed:
             merged = {
                 **scores,
                 **{r.values["area_id"]: (r.values["score"], r.values["max_score"]) for r in group},
             }
-            result_record(
-                person.pk,
-                procedure,
-                new_date,
-                {areas[pk]: value for pk, value in merged.items()},
-                ResultSource.IMPORT,
+            scored = score_result(procedure.threshold, merged)
+            result = Result(
+                person_id=person.pk,
+                procedure=procedure,
+                taken_on=new_date,
+                source=ResultSource.IMPORT,
+                share=scored.share,
+                has_deficit=scored.has_deficit,
             )
+            results.append(result)
+            if old is not None:
+                replaced.append(old.pk)
+            area_scores.extend(
+                AreaScore(result=result, area_id=area_id, **figures)
+                for area_id, figures in scored.areas.items()
+            )
+        # As services.result_record does: a changed result gets all its area scores anew.
+        for chunk in chunks(replaced, _read_chunk(limit)):
+            AreaScore.objects.filter(result_id__in=chunk).delete()
+        # New and changed results in one upsert (INSERT ... ON CONFLICT DO UPDATE): a stored
+        # result keeps its id, and the cost stays linear, unlike bulk_update's CASE per row.
+        Result.objects.bulk_create(
+            results,
+            batch_size=_batch(limit, 6),
+            update_conflicts=True,
+            unique_fields=["procedure", "person"],
+            update_fields=RESULT_FIELDS,
+        )
+        AreaScore.objects.bulk_create(area_scores, batch_size=_batch(limit, 6))
 
 
-def _stored_results(pairs: list[tuple[Person, Procedure]]) -> dict[tuple, tuple[date, dict]]:
-    """Dates and {area id: (score, max)} of the stored results, by (person id, procedure id)."""
-    stored: dict[tuple, tuple[date, dict]] = {}
-    by_procedure = defaultdict(set)
-    for person, procedure in pairs:
-        if procedure.pk is not None:
-            by_procedure[procedure.pk].add(person.pk)
-    for procedure_id, person_ids in by_procedure.items():
-        for chunk in chunks(sorted(person_ids)):
-            results = Result.objects.filter(procedure_id=procedure_id, person_id__in=chunk)
-            for person_id, taken_on in results.values_list("person_id", "taken_on"):
-                stored[(person_id, procedure_id)] = (taken_on, {})
-            scores = AreaScore.objects.filter(result__in=results).values_list(
-                "result__person_id", "area_id", "score", "max_score"
-            )
-            for person_id, area_id, score, max_score in scores:
-                stored[(person_id, procedure_id)][1][area_id] = (score, max_score)
+def _create_procedures(groups, procedures: dict[tuple, Procedure], report, limit: int) -> None:
+    """The new procedures, spanning the dates of their rows, in one INSERT."""
+    new = {key: p for key, p in procedures.items() if p.pk is None}
+    if not new:
+        return
+    dates = defaultdict(list)
+    for (_, key), group in groups.items():
+        if key in new:
+            dates[key].extend(row.values["taken_on"] for row in group)
+    for key, procedure in new.items():
+        procedure.starts_on, procedure.ends_on = min(dates[key]), max(dates[key])
+    Procedure.objects.bulk_create(new.values(), batch_size=_batch(limit, 13))
+    report.procedures_created += len(new)
+
+
+@dataclass
+class _Stored:
+    pk: int
+    taken_on: date
+    scores: dict  # {area id: (score, max_score)}
+
+
+def _stored_results(person_ids: set, procedure_ids: set, limit: int) -> dict[tuple, _Stored]:
+    """The stored results of these people in these procedures, by (person id, procedure id):
+    two queries per READ_CHUNK people."""
+    procedure_ids = sorted(pk for pk in procedure_ids if pk is not None)
+    stored: dict[tuple, _Stored] = {}
+    if not procedure_ids:
+        return stored
+    for chunk in chunks(sorted(person_ids), max(1, _read_chunk(limit) - len(procedure_ids))):
+        results = Result.objects.filter(procedure_id__in=procedure_ids, person_id__in=chunk)
+        for pk, person_id, procedure_id, taken_on in results.order_by().values_list(
+            "pk", "person_id", "procedure_id", "taken_on"
+        ):
+            stored[(person_id, procedure_id)] = _Stored(pk, taken_on, {})
+        scores = AreaScore.objects.filter(
+            result__procedure_id__in=procedure_ids, result__person_id__in=chunk
+        ).order_by("pk")
+        for person_id, procedure_id, area_id, score, max_score in scores.values_list(
+            "result__person_id", "result__procedure_id", "area_id", "score", "max_score"
+        ):
+            stored[(person_id, procedure_id)].scores[area_id] = (score, max_score)
     return stored
+
+
+# -- query sizes -------------------------------------------------------------------------------
+def _param_limit() -> int:
+    """How many parameters one query may carry: SQLite tells its own (32 766 since 3.32; Django
+    assumes the old default of 999), PostgreSQL's protocol allows 65 535."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65_535
+
+
+def _read_chunk(limit: int) -> int:
+    """Values per IN (...) list: READ_CHUNK, less on a database that takes fewer parameters."""
+    return max(1, min(READ_CHUNK, limit - 100))
+
+
+def _batch(limit: int, params_per_row: int) -> int:
+    """Rows per INSERT: WRITE_BATCH, less if the parameters would not fit."""
+    return max(1, min(WRITE_BATCH, limit // params_per_row))
+
+
+@contextmanager
+def _bulk_params(limit: int):
+    """Let bulk_create batch by the database's real parameter limit rather than Django's
+    assumption for SQLite (999, i.e. 166 area scores per INSERT)."""
+    features = connection.features
+    if features.max_query_params is None or features.max_query_params >= limit:
+        yield
+        return
+    own = vars(features).get("max_query_params")
+    features.max_query_params = limit
+    try:
+        yield
+    finally:
+        if own is None:
+            del features.max_query_params
+        else:
+            features.max_query_params = own
 
 
 # -- the template ------------------------------------------------------------------------------

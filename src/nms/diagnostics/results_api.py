@@ -15,10 +15,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nms.common.api import ImportErrorSerializer, ImportFileSerializer
 from nms.diagnostics import importers, maps
 from nms.diagnostics.map_views import MapFilterForm
 from nms.diagnostics.models import ProcedureKind
-from nms.registry.import_api import ImportErrorSerializer, ImportFileSerializer
 
 
 class ResultsImportReportSerializer(serializers.Serializer):

@@ -69,7 +69,7 @@ def attempts_visible(user) -> QuerySet[Attempt]:
 
 def my_procedures(user) -> QuerySet[Procedure]:
     """Procedures the user, as a teacher, is in a group of."""
-    if user.person_id is None:
+    if getattr(user, "person_id", None) is None:
         return Procedure.objects.none()
     return Procedure.objects.filter(groups__membership__person_id=user.person_id).distinct()
 

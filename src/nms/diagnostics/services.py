@@ -1,5 +1,6 @@
 """Writes of the diagnostics: procedures, groups, attempts, results. Checked against the scope."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -52,17 +53,21 @@ def _round(value: Decimal, places="0.01") -> Decimal:
 # -- procedures and groups -------------------------------------------------------------------
 def _check_manage(user, procedure: Procedure | None = None, *, level=None, municipality=None):
     scope = scope_of(user)
-    if not scope.can_manage_diagnostics:
+    if not scope.can("diagnostics.manage"):
         raise PermissionDenied(NO_RIGHTS)
-    if scope.role == Role.MUNICIPAL:
-        level = procedure.level if procedure else level
-        municipality_id = (
-            procedure.municipality_id if procedure else getattr(municipality, "pk", None)
+    if procedure is None:
+        region = scope.default_region()
+        procedure = Procedure(
+            level=level,
+            municipality=municipality,
+            region_id=getattr(region, "pk", None) or getattr(municipality, "region_id", None),
         )
-        if level != Level.MUNICIPAL or municipality_id != scope.user.municipality_id:
+    if not scope.can("diagnostics.manage", procedure):
+        if scope.has(Role.MUNICIPAL) and not scope.has(Role.CNPPM, Role.ADMIN):
             raise PermissionDenied(
                 "Муниципальная служба проводит только муниципальную диагностику."
             )
+        raise PermissionDenied(NO_RIGHTS)
 
 
 def can_manage(user, procedure: Procedure) -> bool:
@@ -78,12 +83,13 @@ def can_manage(user, procedure: Procedure) -> bool:
 def procedure_create(user, data: dict, blueprint: list[dict]) -> Procedure:
     """A procedure with its blueprint rows: [{"area": area, "easy": n, "medium": n, "hard": n}]."""
     scope = scope_of(user)
-    if scope.role == Role.MUNICIPAL:
+    municipal = scope.of_role(Role.MUNICIPAL)
+    if municipal and not scope.has(Role.CNPPM, Role.ADMIN):
         # A municipal service runs its own municipality's diagnostics; asking for another level
         # or municipality is refused by _check_manage below.
         data = {"level": Level.MUNICIPAL, **data}
         if data["level"] == Level.MUNICIPAL and not data.get("municipality"):
-            data["municipality"] = scope.user.municipality
+            data["municipality"] = municipal[0].municipality
     if data.get("level") == Level.MUNICIPAL and not data.get("municipality"):
         raise ValidationError(
             {"municipality": "Для муниципальной диагностики укажите муниципалитет."}
@@ -238,6 +244,11 @@ def attempt_start(user, procedure: Procedure) -> Attempt:
     """The user's attempt of the procedure: started now, or the one already under way."""
     if user.person_id is None:
         raise PermissionDenied("Учётная запись не связана с работником.")
+    if not scope_of(user).can("diagnostics.take", procedure):
+        raise PermissionDenied(
+            "Вы видите ключи банка заданий, из которого собраны варианты, поэтому не можете "
+            "проходить эту диагностику."
+        )
     existing = Attempt.objects.filter(procedure=procedure, person_id=user.person_id).first()
     if existing:
         return expire_if_due(existing)
@@ -339,39 +350,57 @@ def finish(attempt: Attempt, status: str) -> Result:
 
 
 # -- results -------------------------------------------------------------------------------
-def result_record(person_id, procedure: Procedure, taken_on: date, scores: dict, source) -> Result:
-    """Create or replace a person's result of a procedure from {area: (score, max_score)}."""
-    threshold = procedure.threshold
-    area_scores = []
+@dataclass(frozen=True)
+class ScoredResult:
+    """The derived figures of a result: `areas` maps each key of the scores given to the field
+    values of its AreaScore (score, max_score, share, is_deficit)."""
+
+    share: Decimal
+    has_deficit: bool
+    areas: dict
+
+
+def score_result(threshold: Decimal, scores: dict) -> ScoredResult:
+    """The one rule for a result's figures from {area (or its id): (score, max_score)}: each area's
+    share of its maximum, a deficit at or below the threshold, the share of the total. No queries:
+    `result_record` and the results import both go through it."""
+    areas = {}
     total = Decimal(0)
     total_max = Decimal(0)
     for area, (score, max_score) in scores.items():
         share = _round(score * 100 / max_score) if max_score else Decimal(0)
-        area_scores.append(
-            AreaScore(
-                area=area,
-                score=_round(score),
-                max_score=_round(max_score),
-                share=share,
-                is_deficit=share <= threshold,
-            )
-        )
+        areas[area] = {
+            "score": _round(score),
+            "max_score": _round(max_score),
+            "share": share,
+            "is_deficit": share <= threshold,
+        }
         total += score
         total_max += max_score
+    return ScoredResult(
+        share=_round(total * 100 / total_max) if total_max else Decimal(0),
+        has_deficit=any(figures["is_deficit"] for figures in areas.values()),
+        areas=areas,
+    )
+
+
+def result_record(person_id, procedure: Procedure, taken_on: date, scores: dict, source) -> Result:
+    """Create or replace a person's result of a procedure from {area: (score, max_score)}."""
+    scored = score_result(procedure.threshold, scores)
     result, _ = Result.objects.update_or_create(
         procedure=procedure,
         person_id=person_id,
         defaults={
             "taken_on": taken_on,
             "source": source,
-            "share": _round(total * 100 / total_max) if total_max else Decimal(0),
-            "has_deficit": any(s.is_deficit for s in area_scores),
+            "share": scored.share,
+            "has_deficit": scored.has_deficit,
         },
     )
     result.area_scores.all().delete()
-    for area_score in area_scores:
-        area_score.result = result
-    AreaScore.objects.bulk_create(area_scores)
+    AreaScore.objects.bulk_create(
+        AreaScore(result=result, area=area, **figures) for area, figures in scored.areas.items()
+    )
     return result
 
 

@@ -40,7 +40,9 @@ def _person_part(scope, a) -> Q:
         )
     if role == Role.SCHOOL:
         return Q(
-            Exists(Employment.objects.filter(person=OuterRef("pk"), organization_id=a.organization_id))
+            Exists(
+                Employment.objects.filter(person=OuterRef("pk"), organization_id=a.organization_id)
+            )
         )
     if role == Role.METHODIST:
         caseload = User.assigned_people.through.objects.filter(
@@ -105,7 +107,8 @@ register_model(Person, lambda scope: Person.objects.filter(person_q(scope)))
 register_model(Organization, lambda scope: Organization.objects.filter(organization_q(scope)))
 register_model(Municipality, lambda scope: Municipality.objects.filter(municipality_q(scope)))
 register_model(
-    Employment, lambda scope: Employment.objects.filter(person__in=Person.objects.filter(person_q(scope)))
+    Employment,
+    lambda scope: Employment.objects.filter(person__in=Person.objects.filter(person_q(scope))),
 )
 register_model(Region, _regions)
 

@@ -4,19 +4,24 @@ Reads start from the user's scope (selectors), writes go through `nms.registry.s
 work done here is turning JSON into the services' arguments and their errors into HTTP answers.
 """
 
-from collections.abc import Iterable
-from contextlib import contextmanager
-
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from nms.accounts.scope import scope_of
+from nms.common.api import (
+    ScopeAllows,
+    ScopedPrimaryKeyField,
+    ServiceWritesMixin,
+    service_errors,
+    write_docs,
+)
 from nms.registry import selectors, services
 from nms.registry.filters import EmploymentFilterSet, OrganizationFilterSet, PersonFilterSet
+from nms.registry.import_api import (  # noqa: F401 -- mounted from here in nms/api_urls.py
+    OrganizationImportView,
+    StaffImportView,
+)
 from nms.registry.models import (
     Category,
     EducationLevel,
@@ -33,64 +38,10 @@ from nms.registry.models import (
 
 EXPERIENCE = {"max_digits": 4, "decimal_places": 1, "read_only": True}
 
-
-# -- errors of the services as HTTP answers ---------------------------------------------------
-def _error_detail(exc: DjangoValidationError, nested: str | None, nested_fields: Iterable[str]):
-    detail = serializers.as_serializer_error(exc)
-    if NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    if nested:
-        inner = {key: detail.pop(key) for key in list(detail) if key in nested_fields}
-        if inner:
-            detail[nested] = inner
-    return detail
-
-
-@contextmanager
-def service_errors(nested: str | None = None, nested_fields: Iterable[str] = ()):
-    """Django's ValidationError from a service becomes a 400 with the same Russian messages.
-
-    PermissionDenied (403) and Http404 (404) are answered by DRF itself. With `nested`, errors of
-    `nested_fields` are put under that key (the nested object of the request).
-    """
-    try:
-        yield
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(_error_detail(exc, nested, nested_fields)) from exc
-
-
-class CanEditRegistry(permissions.BasePermission):
-    """Writes only for roles that may change the registry at all (the scope decides); whether
-    the given object may be changed is decided by the service."""
-
-    message = services.NO_RIGHTS
-
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return scope_of(request.user).can_edit_registry
-
-
-class CanEditOrganizations(CanEditRegistry):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return scope_of(request.user).can_edit_organizations
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A reference that resolves only among the objects the user may see, so an id outside the
-    scope reads the same as an id that does not exist."""
-
-    def __init__(self, scoped_queryset, **kwargs):
-        self.scoped_queryset = scoped_queryset
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return self.queryset.none()
-        return self.scoped_queryset(scope_of(request.user))
+# Writes only for roles that may change the registry at all; whether the given object may be
+# changed is decided by the service.
+EDIT_PEOPLE = ScopeAllows("registry.edit_people", services.NO_RIGHTS)
+EDIT_ORGANIZATIONS = ScopeAllows("registry.edit_organizations", services.NO_RIGHTS)
 
 
 # -- dictionaries ------------------------------------------------------------------------------
@@ -290,49 +241,7 @@ class PersonCreateSerializer(PersonWriteSerializer):
 
 
 # -- viewsets ----------------------------------------------------------------------------------
-class ServiceWritesMixin:
-    """create/update through a service; the answer is the object re-read through the scope."""
-
-    read_serializer_class: type[serializers.Serializer]
-    write_serializer_class: type[serializers.Serializer]
-    create_serializer_class: type[serializers.Serializer] | None = None
-
-    def get_serializer_class(self):
-        if self.action == "create":
-            return self.create_serializer_class or self.write_serializer_class
-        if self.action in ("update", "partial_update"):
-            return self.write_serializer_class
-        return self.read_serializer_class
-
-    def _answer(self, instance, status_code=status.HTTP_200_OK):
-        instance = self.get_queryset().get(pk=instance.pk)
-        return Response(self.read_serializer_class(instance).data, status=status_code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_create(serializer.validated_data)
-        return self._answer(instance, status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_update(instance, serializer.validated_data)
-        return self._answer(instance)
-
-
-def _write_docs(read, write, create=None):
-    docs = {
-        "create": extend_schema(request=create or write, responses={201: read}),
-        "update": extend_schema(request=write, responses=read),
-        "partial_update": extend_schema(request=write, responses=read),
-    }
-    return extend_schema_view(**docs)
-
-
-@_write_docs(PersonSerializer, PersonWriteSerializer, PersonCreateSerializer)
+@write_docs(PersonSerializer, PersonWriteSerializer, PersonCreateSerializer)
 class PersonViewSet(
     ServiceWritesMixin,
     mixins.ListModelMixin,
@@ -343,7 +252,7 @@ class PersonViewSet(
 ):
     """Работники в области доступа пользователя, с местами работы."""
 
-    permission_classes = [permissions.IsAuthenticated, CanEditRegistry]
+    permission_classes = [EDIT_PEOPLE]
     filterset_class = PersonFilterSet
     read_serializer_class = PersonSerializer
     write_serializer_class = PersonWriteSerializer
@@ -363,7 +272,7 @@ class PersonViewSet(
             return services.person_update(self.request.user, instance, data)
 
 
-@_write_docs(OrganizationSerializer, OrganizationWriteSerializer)
+@write_docs(OrganizationSerializer, OrganizationWriteSerializer)
 class OrganizationViewSet(
     ServiceWritesMixin,
     mixins.ListModelMixin,
@@ -374,7 +283,7 @@ class OrganizationViewSet(
 ):
     """Организации в области доступа пользователя."""
 
-    permission_classes = [permissions.IsAuthenticated, CanEditOrganizations]
+    permission_classes = [EDIT_ORGANIZATIONS]
     filterset_class = OrganizationFilterSet
     read_serializer_class = OrganizationSerializer
     write_serializer_class = OrganizationWriteSerializer
@@ -391,11 +300,11 @@ class OrganizationViewSet(
             return services.organization_update(self.request.user, instance, data)
 
 
-@_write_docs(EmploymentSerializer, EmploymentFieldsSerializer, EmploymentCreateSerializer)
+@write_docs(EmploymentSerializer, EmploymentFieldsSerializer, EmploymentCreateSerializer)
 class EmploymentViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
     """Места работы работников, видимых пользователю."""
 
-    permission_classes = [permissions.IsAuthenticated, CanEditRegistry]
+    permission_classes = [EDIT_PEOPLE]
     filterset_class = EmploymentFilterSet
     read_serializer_class = EmploymentSerializer
     write_serializer_class = EmploymentFieldsSerializer

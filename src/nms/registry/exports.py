@@ -1,10 +1,18 @@
-"""XLSX exports of registry lists. They take an already scoped and filtered queryset."""
+"""XLSX exports of registry lists. They take an already scoped and filtered queryset.
 
+A big list is exported by a background job (`people_export_job`, `organizations_export_job`):
+the job filters the list again as the user who asked, with the query of the list page.
+"""
+
+from types import SimpleNamespace
+
+from django.http import QueryDict
 from openpyxl import Workbook
 
-from nms.common.xlsx import add_sheet, workbook_bytes, yes_no
-
-CHUNK = 2000  # rows fetched (with their prefetched employments) per round trip
+from nms.common.jobs import JobOutcome, job_work
+from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
+from nms.registry import selectors
+from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 
 PEOPLE_COLUMNS = [
     ("СНИЛС", 16), ("Фамилия", 18), ("Имя", 14), ("Отчество", 18), ("Дата рождения", 13),
@@ -21,11 +29,22 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def people_xlsx(people) -> bytes:
-    """One row per employment; a person without employments gets one row too."""
+def _counted(queryset, progress):
+    """The rows of a queryset fetched CHUNK at a time, reporting progress(done, total)."""
+    total = queryset.count() if progress else 0
+    for done, row in enumerate(queryset.iterator(chunk_size=CHUNK), start=1):
+        yield row
+        if progress:
+            progress(done, total)
+
+
+def people_xlsx(people, progress=None) -> bytes:
+    """One row per employment; a person without employments gets one row too.
+
+    `progress(done, total)` (optional) is called after each person."""
     workbook = Workbook(write_only=True)
     sheet = add_sheet(workbook, "Работники", PEOPLE_COLUMNS)
-    for person in people.iterator(chunk_size=CHUNK):
+    for person in _counted(people, progress):
         young = yes_no(person.is_young_teacher())
         head = [
             person.snils, person.last_name, person.first_name, person.middle_name,
@@ -53,10 +72,10 @@ def people_xlsx(people) -> bytes:
     return workbook_bytes(workbook)
 
 
-def organizations_xlsx(organizations) -> bytes:
+def organizations_xlsx(organizations, progress=None) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = add_sheet(workbook, "Организации", ORGANIZATION_COLUMNS)
-    for org in organizations.iterator(chunk_size=CHUNK):
+    for org in _counted(organizations, progress):
         sheet.append(
             [
                 org.inn, org.full_name, org.short_name, org.get_kind_display(),
@@ -65,3 +84,32 @@ def organizations_xlsx(organizations) -> bytes:
             ]
         )  # fmt: skip
     return workbook_bytes(workbook)
+
+
+# -- background jobs ---------------------------------------------------------------------------
+def _filtered(job, filterset_class, queryset):
+    """The list as the page showed it to the user who started the job."""
+    request = SimpleNamespace(user=job.user)
+    data = QueryDict(job.params.get("query", ""))
+    return filterset_class(data, queryset=queryset, request=request).qs
+
+
+def _outcome(job, content: bytes, what: str) -> JobOutcome:
+    return JobOutcome(
+        file=content,
+        filename=job.params.get("filename", "выгрузка.xlsx"),
+        message=f"Файл готов. Выгружено {what}: {job.total}.",
+    )
+
+
+@job_work(atomic=False, phase="Подготовка выгрузки…")
+def people_export_job(job, progress) -> JobOutcome:
+    people = _filtered(job, PersonFilterSet, selectors.people_for_list(job.user))
+    return _outcome(job, people_xlsx(people, progress), "работников")
+
+
+@job_work(atomic=False, phase="Подготовка выгрузки…")
+def organizations_export_job(job, progress) -> JobOutcome:
+    queryset = selectors.organizations_for_list(job.user)
+    organizations = _filtered(job, OrganizationFilterSet, queryset)
+    return _outcome(job, organizations_xlsx(organizations, progress), "организаций")

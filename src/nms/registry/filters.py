@@ -1,17 +1,13 @@
 """Filter sets shared by the list pages and the API lists."""
 
 import django_filters as df
-from django_filters.fields import ChoiceField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from nms.accounts.scope import scope_of
+from nms.common.filters import ById, YesNoFilter, municipality_choices, organization_choices
 from nms.registry import selectors
 from nms.registry.models import (
     Category,
     Employment,
     ManagerKind,
-    Municipality,
     Organization,
     OrganizationKind,
     Person,
@@ -19,54 +15,15 @@ from nms.registry.models import (
     Subject,
 )
 
-YES_NO = [("true", "да"), ("false", "нет")]
 
-
-def _municipalities(request):
-    if request is None:
-        return Municipality.objects.none()
-    return scope_of(request.user).municipalities()
-
-
-def _organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return scope_of(request.user).organizations().only("id", "short_name")
-
-
-class YesNoField(ChoiceField):
-    def clean(self, value):
-        value = super().clean(value)
-        return None if value in (None, "") else value == "true"
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class YesNoFilter(df.ChoiceFilter):
-    """A да/нет/все select whose value reaches the query (or the method) as a bool.
-
-    The field cleans the value, so a `method` gets the bool too (django-filter replaces
-    `filter` by the method, so overriding `filter` would not be enough).
-    """
-
-    field_class = YesNoField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", YES_NO)
-        kwargs.setdefault("empty_label", "все")
-        super().__init__(*args, **kwargs)
-
-
-# The people filters below go through a method, so the API schema is told the id's type.
-ById = extend_schema_field(OpenApiTypes.INT)
-
-
+# The people filters below go through a method, so the API schema is told the id's type (ById).
 class PersonFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_query")
     municipality = ById(
         df.ModelChoiceFilter(
             empty_label="все",
             label="Муниципалитет",
-            queryset=_municipalities,
+            queryset=municipality_choices,
             method="filter_employment",
         )
     )
@@ -74,7 +31,7 @@ class PersonFilterSet(df.FilterSet):
         df.ModelChoiceFilter(
             empty_label="все",
             label="Организация",
-            queryset=_organizations,
+            queryset=organization_choices,
             method="filter_employment",
         )
     )
@@ -122,7 +79,7 @@ class PersonFilterSet(df.FilterSet):
 class OrganizationFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (наименование, ИНН)", method="filter_query")
     municipality = df.ModelChoiceFilter(
-        empty_label="все", label="Муниципалитет", queryset=_municipalities
+        empty_label="все", label="Муниципалитет", queryset=municipality_choices
     )
     kind = df.ChoiceFilter(empty_label="все", label="Тип", choices=OrganizationKind.choices)
     is_low_results = YesNoFilter(label="ШНОР")
@@ -139,13 +96,13 @@ class OrganizationFilterSet(df.FilterSet):
 class EmploymentFilterSet(df.FilterSet):
     person = df.NumberFilter(field_name="person_id", label="Работник (id)")
     organization = df.ModelChoiceFilter(
-        empty_label="все", label="Организация", queryset=_organizations
+        empty_label="все", label="Организация", queryset=organization_choices
     )
     municipality = df.ModelChoiceFilter(
         empty_label="все",
         label="Муниципалитет",
         field_name="organization__municipality",
-        queryset=_municipalities,
+        queryset=municipality_choices,
     )
     position = df.ModelChoiceFilter(
         empty_label="все", label="Должность", queryset=Position.objects.all()

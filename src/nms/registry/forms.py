@@ -3,10 +3,9 @@
 from django import forms
 
 from nms.accounts.scope import scope_of
+from nms.common.forms import DATE_WIDGET
 from nms.common.identifiers import inn_error, snils_error
 from nms.registry.models import Employment, Organization, Person, Subject
-
-DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
 
 
 class PersonForm(forms.ModelForm):

@@ -10,18 +10,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nms.common.api import ImportErrorSerializer, ImportFileSerializer
 from nms.registry import importers
-
-
-class ImportFileSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="Файл XLSX по шаблону со страницы импорта")
-
-
-class ImportErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(allow_null=True, help_text="номер строки в Excel")
-    column = serializers.CharField()
-    value = serializers.CharField()
-    message = serializers.CharField()
 
 
 class ImportReportSerializer(serializers.Serializer):

@@ -2,22 +2,43 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import scope_of
+from nms.common import jobs
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service, xlsx_response
 from nms.registry import exports, selectors, services
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.forms import EmploymentForm, OrganizationForm, PersonForm
 
+EXPORT_TITLES = {
+    "people": "Выгрузка работников в XLSX",
+    "organizations": "Выгрузка организаций в XLSX",
+}
 
-def _list(request, filterset, template, partial, export, filename, context_name):
+
+def _list(request, filterset, template, partial, export, filename, context_name, export_job):
+    """A list page; with ?format=xlsx its export — a background job when the list is big."""
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(export(filterset.qs), filename)
+        queryset = filterset.qs
+        if queryset.count() <= settings.NMS_EXPORT_SYNC_LIMIT:
+            return xlsx_response(export(queryset), filename)
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("page", None)
+        job = jobs.job_start(
+            request.user,
+            kind=f"export_{context_name}",
+            title=EXPORT_TITLES[context_name],
+            work=export_job,
+            params={"query": query.urlencode(), "filename": filename},
+        )
+        return redirect(job)
     page = paginate(request, filterset.qs)
     context = {"filter": filterset, "page": page, context_name: page.object_list}
     return render(request, partial if request.htmx else template, context)
@@ -37,6 +58,7 @@ def organization_list(request):
         exports.organizations_xlsx,
         f"организации_{date.today():%d.%m.%Y}.xlsx",
         "organizations",
+        exports.organizations_export_job,
     )
 
 
@@ -52,6 +74,7 @@ def organization_detail(request, pk):
             "staff": staff,
             "team": selectors.management_team(request.user, organization),
             "can_edit": scope_of(request.user).can_edit_organization(organization),
+            "can_issue_accounts": scope_of(request.user).can("registry.edit_people", organization),
         },
     )
 
@@ -103,6 +126,7 @@ def person_list(request):
         exports.people_xlsx,
         f"работники_{date.today():%d.%m.%Y}.xlsx",
         "people",
+        exports.people_export_job,
     )
 
 

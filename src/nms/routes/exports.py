@@ -18,9 +18,8 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook import Workbook
 
-from nms.common.xlsx import add_sheet, workbook_bytes, yes_no
+from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
 from nms.diagnostics.models import Result
-from nms.registry.exports import CHUNK
 from nms.registry.models import Employment
 from nms.routes.models import Level, Route, Status
 from nms.routes.selectors import outcome

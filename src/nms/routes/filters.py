@@ -3,7 +3,7 @@
 import django_filters as df
 
 from nms.accounts.models import User
-from nms.registry.filters import YesNoFilter, _municipalities, _organizations
+from nms.common.filters import YesNoFilter, municipality_choices, organization_choices
 from nms.routes import selectors
 from nms.routes.models import Route, RouteType, Status
 
@@ -17,10 +17,16 @@ def _methodists(request):
 class RouteFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_query")
     municipality = df.ModelChoiceFilter(
-        empty_label="все", label="Муниципалитет", queryset=_municipalities, method="filter_register"
+        empty_label="все",
+        label="Муниципалитет",
+        queryset=municipality_choices,
+        method="filter_register",
     )
     organization = df.ModelChoiceFilter(
-        empty_label="все", label="Организация", queryset=_organizations, method="filter_register"
+        empty_label="все",
+        label="Организация",
+        queryset=organization_choices,
+        method="filter_register",
     )
     methodist = df.ModelChoiceFilter(
         empty_label="все",

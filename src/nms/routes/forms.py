@@ -4,11 +4,10 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.text import capfirst
 
-from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.forms import DATE_WIDGET
 from nms.diagnostics import maps
 from nms.diagnostics.models import CompetencyArea
-from nms.registry.forms import DATE_WIDGET
 from nms.registry.models import Subject
 from nms.registry.selectors import search_people
 from nms.routes import selectors
@@ -44,7 +43,7 @@ class RouteCreateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if scope_of(user).role == Role.CNPPM:
+        if scope_of(user).can("routes.create_any"):
             self.fields["methodist"].queryset = selectors.methodists_visible(user)
         else:  # a teacher opens a route for themself
             del self.fields["person"], self.fields["methodist"]

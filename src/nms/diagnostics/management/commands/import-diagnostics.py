@@ -1,7 +1,7 @@
 """`nms import-diagnostics FILE [--user USERNAME]`: import external diagnostic results from XLSX."""
 
+from nms.common.management.commands import ImportCommand
 from nms.diagnostics.importers import import_results
-from nms.registry.management.commands import ImportCommand
 
 
 class Command(ImportCommand):

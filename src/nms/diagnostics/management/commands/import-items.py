@@ -1,7 +1,7 @@
 """`nms import-items FILE [--user USERNAME]`: import items into the bank from XLSX."""
 
+from nms.common.management.commands import ImportCommand
 from nms.diagnostics.bank import bank_import
-from nms.registry.management.commands import ImportCommand
 
 
 class Command(ImportCommand):

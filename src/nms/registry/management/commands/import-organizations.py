@@ -1,7 +1,7 @@
 """`nms import-organizations FILE [--user USERNAME]`: import organizations from XLSX."""
 
+from nms.common.management.commands import ImportCommand
 from nms.registry.importers import import_organizations
-from nms.registry.management.commands import ImportCommand
 
 
 class Command(ImportCommand):

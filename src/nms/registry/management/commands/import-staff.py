@@ -1,7 +1,7 @@
 """`nms import-staff FILE [--user USERNAME]`: import a staff list from XLSX."""
 
+from nms.common.management.commands import ImportCommand
 from nms.registry.importers import import_staff
-from nms.registry.management.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,0 +1,108 @@
+"""The page «Учётные записи» (accounts for a selection of staff in bulk) and the password change
+that ends a one-time password."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from nms.accounts import provisioning
+from nms.common.views import xlsx_response
+
+
+def _id(value: str) -> int:
+    if not value.isdigit():
+        raise Http404("Объект не найден")
+    return int(value)
+
+
+def selection_query(query) -> dict:
+    """?organization=<id>, ?municipality=<id> or ?person=<id>&person=<id> as keyword arguments of
+    `provisioning.selection_resolve`; an id that is not a number is not found (404)."""
+    people = [_id(value) for value in query.getlist("person") if value]
+    return {
+        "organization": _id(query["organization"]) if query.get("organization") else None,
+        "municipality": _id(query["municipality"]) if query.get("municipality") else None,
+        "people": people or None,
+    }
+
+
+def _filename(selection) -> str:
+    name = selection.label if (selection.organization or selection.municipality) else "работники"
+    cleaned = "".join(c if c.isalnum() or c in " -" else "_" for c in name).strip()
+    return f"Учётные записи — {cleaned[:80]} — {date.today():%d.%m.%Y}.xlsx"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue(request):
+    """How many of the selection have no account; on POST their accounts, answered as the XLSX
+    of logins and one-time passwords (kept nowhere else)."""
+    provisioning.issuing_scope(request.user)  # 403 before anything about the selection
+    query = selection_query(request.GET)
+    context = {"mail": provisioning.mail_configured()}
+    if not any(query.values()):
+        return render(request, "accounts/issue.html", context)
+    try:
+        selection = provisioning.selection_resolve(request.user, **query)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "accounts/issue.html", context, status=400)
+    context.update(selection=selection, counts=provisioning.selection_counts(selection))
+    if request.method == "GET":
+        return render(request, "accounts/issue.html", context)
+
+    issued = provisioning.accounts_create(
+        request.user, selection.people, organization=selection.organization
+    )
+    created = [account for account in issued if not account.skipped]
+    if not created:
+        messages.info(request, "У всех работников выборки уже есть учётные записи.")
+        return redirect(request.get_full_path())
+    if request.POST.get("send_mail") and context["mail"]:
+        sent = provisioning.accounts_mail(created, request.build_absolute_uri(reverse("login")))
+        messages.success(request, f"Отправлено писем с логином и паролем: {sent}.")
+    messages.success(request, f"Создано учётных записей: {len(created)}.")
+    return xlsx_response(provisioning.accounts_xlsx(issued), _filename(selection))
+
+
+# -- the first login: the one-time password is replaced -------------------------------------------
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """The new password must not be the old one (above all, not the one-time password)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password2")
+        if new and self.user.check_password(new):
+            raise forms.ValidationError(
+                "Новый пароль должен отличаться от прежнего.", code="password_unchanged"
+            )
+        return cleaned
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change that also ends a one-time password (`must_change_password`)."""
+
+    form_class = OwnPasswordChangeForm
+
+    def get(self, request, *args, **kwargs):
+        if request.user.must_change_password:
+            messages.warning(
+                request,
+                "Вы вошли по разовому паролю. Задайте собственный пароль, чтобы продолжить работу.",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.user.must_change_password = False  # saved with the new password by form.save()
+        return super().form_valid(form)

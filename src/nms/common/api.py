@@ -1,0 +1,165 @@
+"""What every app's REST API is built from: the scope's permission, scoped references, service
+errors as HTTP answers, writes through a service, and the import endpoints' shapes.
+
+Reads start from the user's scope (the apps' selectors), writes go through the apps' services;
+an API module only turns JSON into the services' arguments and their errors into HTTP answers
+(Django's ValidationError → 400, PermissionDenied → 403, an object outside the scope → 404).
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from nms.accounts.scope import scope_of
+
+NO_RIGHTS = "У вас нет прав на это действие."
+
+
+# -- who may write -------------------------------------------------------------------------------
+class ScopePermission(permissions.BasePermission):
+    """Reads for any signed-in user — which objects they see is the queryset's job; writes only
+    when the scope allows `action`. Whether the given object may be changed is decided by the
+    service. Made by `ScopeAllows`.
+
+    On a URL naming one object the object is looked up first, so one outside the scope answers
+    404 whatever the method — a refusal (403) would tell that it exists.
+    """
+
+    action: str = ""
+    message: str = NO_RIGHTS
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS or _names_an_object(view):
+            return True
+        return scope_of(request.user).can(self.action)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return scope_of(request.user).can(self.action)
+
+
+def _names_an_object(view) -> bool:
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+    return bool(lookup and lookup in getattr(view, "kwargs", {}))
+
+
+def ScopeAllows(action: str, message: str = NO_RIGHTS) -> type[ScopePermission]:  # noqa: N802
+    """The permission class for a viewset whose writes need `action` of the access registry,
+    e.g. `permission_classes = [ScopeAllows("registry.edit_people", services.NO_RIGHTS)]`;
+    `message` is the Russian refusal of a write (403)."""
+    name = "ScopeAllows_" + "".join(c if c.isalnum() else "_" for c in action)
+    return type(name, (ScopePermission,), {"action": action, "message": message})
+
+
+# -- references within the scope ---------------------------------------------------------------
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference that resolves only among the objects the user may see, so an id outside the
+    scope reads the same as an id that does not exist.
+
+    `scoped_queryset` takes the user's scope and returns the queryset to look the id up in;
+    `queryset` is the model's (for the schema and for a serializer without a request).
+    """
+
+    def __init__(self, scoped_queryset, **kwargs):
+        self.scoped_queryset = scoped_queryset
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scoped_queryset(scope_of(request.user))
+
+
+# -- errors of the services as HTTP answers ---------------------------------------------------
+def _error_detail(exc: DjangoValidationError, nested: str | None, nested_fields: Iterable[str]):
+    detail = serializers.as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    if nested:
+        inner = {key: detail.pop(key) for key in list(detail) if key in nested_fields}
+        if inner:
+            detail[nested] = inner
+    return detail
+
+
+@contextmanager
+def service_errors(nested: str | None = None, nested_fields: Iterable[str] = ()):
+    """Django's ValidationError from a service becomes a 400 with the same Russian messages.
+
+    PermissionDenied (403) and Http404 (404) are answered by DRF itself. With `nested`, errors of
+    `nested_fields` are put under that key (the nested object of the request).
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(_error_detail(exc, nested, nested_fields)) from exc
+
+
+# -- writes through a service -------------------------------------------------------------------
+class ServiceWritesMixin:
+    """create/update through a service; the answer is the object re-read through the scope.
+
+    A viewset sets the three serializer classes and defines `perform_service_create(data)` and
+    `perform_service_update(instance, data)`, each returning the saved object.
+    """
+
+    read_serializer_class: type[serializers.Serializer]
+    write_serializer_class: type[serializers.Serializer]
+    create_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class or self.write_serializer_class
+        if self.action in ("update", "partial_update"):
+            return self.write_serializer_class
+        return self.read_serializer_class
+
+    def _answer(self, instance, status_code=status.HTTP_200_OK):
+        instance = self.get_queryset().get(pk=instance.pk)
+        return Response(self.read_serializer_class(instance).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_create(serializer.validated_data)
+        return self._answer(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_update(instance, serializer.validated_data)
+        return self._answer(instance)
+
+
+def write_docs(read, write, create=None):
+    """The schema of a `ServiceWritesMixin` viewset: what create/update take and answer."""
+    docs = {
+        "create": extend_schema(request=create or write, responses={201: read}),
+        "update": extend_schema(request=write, responses=read),
+        "partial_update": extend_schema(request=write, responses=read),
+    }
+    return extend_schema_view(**docs)
+
+
+# -- import endpoints ---------------------------------------------------------------------------
+class ImportFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Файл XLSX по шаблону со страницы импорта")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="номер строки в Excel")
+    column = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()

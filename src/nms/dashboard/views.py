@@ -1,0 +1,13 @@
+"""The home page: thin — the selectors decide what each role sees."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from nms.dashboard import selectors
+
+
+@login_required
+def home(request):
+    return render(
+        request, "dashboard/home.html", {"sections": selectors.home_sections(request.user)}
+    )

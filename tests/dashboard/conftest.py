@@ -1,0 +1,1 @@
+from tests.routes.conftest import actors  # noqa: F401  (the users of the route workflow)

@@ -215,7 +215,6 @@ def test_job_list_shows_only_ones_own_jobs(db, client):
 
 
 # -- scope -------------------------------------------------------------------------------------
-@pytest.mark.urls("tests.common.urls_jobs_api")
 def test_another_users_job_is_not_found_anywhere(db, client, immediate, make_user):
     owner = make_user(Role.CNPPM)
     job = start(owner, count_to_ten)
@@ -234,7 +233,6 @@ def test_another_users_job_is_not_found_anywhere(db, client, immediate, make_use
     assert client.get(reverse("job-file", args=[job.pk])).status_code == 200
 
 
-@pytest.mark.urls("tests.common.urls_jobs_api")
 def test_superuser_sees_every_job(db, client, immediate):
     job = start(UserFactory(), count_to_ten)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))

@@ -14,6 +14,7 @@ only as a teacher.
 from functools import cached_property
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -193,7 +194,10 @@ def describe(assignment: RoleAssignment) -> str:
 
 
 def scope_of(user) -> Scope:
-    """The user's scope, computed once per user object (i.e. once per request)."""
+    """The user's scope, computed once per user object (i.e. once per request); nobody's
+    (None, anonymous) sees nothing."""
+    if user is None:
+        user = AnonymousUser()
     scope = getattr(user, "_nms_scope", None)
     if scope is None:
         scope = Scope(user)

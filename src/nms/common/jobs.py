@@ -37,6 +37,7 @@ from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
+from nms.accounts.scope import scope_of
 from nms.common.models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -265,10 +266,7 @@ class Progress:
 # -- reading -----------------------------------------------------------------------------------
 def jobs_visible(user) -> QuerySet[Job]:
     """The jobs a user may see: their own (a superuser: all); the files are not loaded."""
-    jobs = Job.objects.defer("upload", "result").select_related("user")
-    if not getattr(user, "is_authenticated", False):
-        return jobs.none()
-    return jobs if user.is_superuser else jobs.filter(user=user)
+    return scope_of(user).visible(Job).defer("upload", "result").select_related("user")
 
 
 def job_get(user, pk) -> Job:

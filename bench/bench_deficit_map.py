@@ -65,7 +65,8 @@ def make_region(people: int) -> dict:
     """Direct bulk creation, as the tests' factories do it, without history records."""
     from nms.accounts.models import Role, User
     from nms.common.identifiers import inn_with_checksum, snils_with_checksum
-    from nms.diagnostics.models import AreaScore, CompetencyArea, Procedure, Result
+    from nms.diagnostics.models import AreaScore, Procedure, Result
+    from nms.itembank.models import CompetencyArea
     from nms.registry.models import (
         Employment,
         Municipality,
@@ -222,7 +223,7 @@ def measure(world: dict) -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from nms.diagnostics import maps
+    from nms.deficits import maps
     from nms.diagnostics.models import AreaScore
 
     setup_test_environment()  # the test client then records the page's context

@@ -139,7 +139,7 @@ def make_region(people: int) -> dict:
     one), a ЦНППМ user and regional methodists."""
     from nms.accounts.models import Role, User
     from nms.common.identifiers import inn_with_checksum, snils_with_checksum
-    from nms.diagnostics.models import CompetencyArea
+    from nms.itembank.models import CompetencyArea
     from nms.registry.models import (
         Employment,
         Municipality,

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from nms.accounts.models import Role
 from tests.factories import (
@@ -52,3 +54,39 @@ def make_user(region):
         return UserFactory(role=role, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def users(make_user, two_municipalities):
+    """One user of every role, bound to municipality A (its school, its teacher) unless the key
+    says otherwise; the methodist has teacher A in care."""
+    a, b = two_municipalities["a"], two_municipalities["b"]
+    methodist = make_user(Role.METHODIST)
+    methodist.assigned_people.add(a["teacher"])
+    return {
+        "admin": make_user(Role.ADMIN),
+        "ministry": make_user(Role.MINISTRY),
+        "cnppm": make_user(Role.CNPPM),
+        "methodist": methodist,
+        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
+        "school": make_user(Role.SCHOOL, organization=a["school"]),
+        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
+        "colleague": make_user(Role.TEACHER, person=a["director"]),
+        "expert": make_user(Role.EXPERT, person=b["teacher"]),
+        "other_school": make_user(Role.SCHOOL, organization=b["school"]),
+    }
+
+
+@pytest.fixture
+def count_queries():
+    """`count_queries(call, *args, **kwargs)` → (number of queries it ran, what it returned).
+
+    The user's role assignments are read once per request; a test that compares counts of two
+    calls for one user object should call `scope_of(user)` first."""
+
+    def count(call, *args, **kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            result = call(*args, **kwargs)
+        return len(queries), result
+
+    return count

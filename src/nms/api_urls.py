@@ -13,8 +13,9 @@ from rest_framework.urlpatterns import format_suffix_patterns
 from nms.accounts.api import MeView, ObtainTokenView
 from nms.accounts.api_provisioning import IssueAccountsView
 from nms.common.api_jobs import JobViewSet
+from nms.deficits import api as deficits
 from nms.diagnostics import api as diagnostics
-from nms.diagnostics import results_api
+from nms.itembank import api as itembank
 from nms.registry import api as registry
 from nms.routes import api as routes
 
@@ -62,8 +63,8 @@ def register_plain(prefix, viewset, basename):
 
 
 # -- diagnostics: the item bank, procedures, testing, results -----------------------------------
-register_plain("diagnostics/areas", diagnostics.CompetencyAreaViewSet, "diag-area")
-register_plain("diagnostics/items", diagnostics.ItemViewSet, "diag-item")
+register_plain("diagnostics/areas", itembank.CompetencyAreaViewSet, "diag-area")
+register_plain("diagnostics/items", itembank.ItemViewSet, "diag-item")
 register_plain("diagnostics/procedures", diagnostics.ProcedureViewSet, "diag-procedure")
 register_plain("diagnostics/attempts", diagnostics.AttemptViewSet, "diag-attempt")
 register_plain("diagnostics/results", diagnostics.ResultViewSet, "diag-result")
@@ -94,15 +95,15 @@ urlpatterns = [
     ),
     path(
         "diagnostics/import/",
-        results_api.ResultsImportView.as_view(),
+        diagnostics.ResultsImportView.as_view(),
         name="api-results-import",
     ),
     # -- deficit maps and groups with similar deficits -------------------------------------------
-    path("diagnostics/maps/", results_api.DeficitMapView.as_view(), name="api-deficit-map"),
-    path("diagnostics/clusters/", results_api.ClustersView.as_view(), name="api-clusters"),
+    path("diagnostics/maps/", deficits.DeficitMapView.as_view(), name="api-deficit-map"),
+    path("diagnostics/clusters/", deficits.ClustersView.as_view(), name="api-clusters"),
     path(
         "diagnostics/clusters/members/",
-        results_api.ClusterMembersView.as_view(),
+        deficits.ClusterMembersView.as_view(),
         name="api-cluster-members",
     ),
 ]

@@ -9,6 +9,7 @@ NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue i
                        run by `nms db_worker`), "immediate" (inside the request, no worker) or the
                        dotted path of a django-tasks backend class
 NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
+NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
 EMAIL_URL-like settings are left to Django's defaults; EMAIL_HOST turns SMTP on.
 """
 
@@ -74,7 +75,9 @@ INSTALLED_APPS = [
     "nms.common",
     "nms.accounts",
     "nms.registry",
+    "nms.itembank",
     "nms.diagnostics",
+    "nms.deficits",
     "nms.routes",
     "nms.dashboard",
     "nms.demo",
@@ -137,6 +140,7 @@ _TASK_BACKENDS = {
 _tasks_backend = os.environ.get("NMS_TASKS_BACKEND", "database").strip() or "database"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
 NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
+NMS_SYNC_ROUTES_LIMIT = int(os.environ.get("NMS_SYNC_ROUTES_LIMIT", "200"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -209,9 +213,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" or a "status" with its own choices: each set gets its name.
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "nms.registry.models.OrganizationKind",
-        "ItemKindEnum": "nms.diagnostics.models.ItemKind",
+        "ItemKindEnum": "nms.itembank.models.ItemKind",
         "ProcedureKindEnum": "nms.diagnostics.models.ProcedureKind",
-        "ReviewStatusEnum": "nms.diagnostics.models.ReviewStatus",
+        "ReviewStatusEnum": "nms.itembank.models.ReviewStatus",
         "AttemptStatusEnum": "nms.diagnostics.models.AttemptStatus",
     },
 }

@@ -21,7 +21,7 @@ def test_every_model_with_a_scope_is_registered():
     expected = {
         "registry.Person", "registry.Organization", "registry.Employment",
         "registry.Municipality", "registry.Region", "diagnostics.Procedure",
-        "diagnostics.Group", "diagnostics.Result", "diagnostics.Attempt", "diagnostics.Item",
+        "diagnostics.Group", "diagnostics.Result", "diagnostics.Attempt", "itembank.Item",
         "routes.Route", "routes.RouteItem", "routes.ItemReport", "routes.RouteVersion",
         "routes.RouteTemplate",
     }  # fmt: skip

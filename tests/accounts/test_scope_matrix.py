@@ -25,19 +25,11 @@ from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
 from nms.common.models import Job
-from nms.diagnostics.models import (
-    Attempt,
-    CompetencyArea,
-    Group,
-    Membership,
-    Procedure,
-    ResultSource,
-    Variant,
-)
+from nms.diagnostics.models import Attempt, Group, Membership, Procedure, ResultSource, Variant
 from nms.diagnostics.services import result_record
+from nms.itembank.models import CompetencyArea
 from nms.routes import services as route_services
 from nms.routes.models import ItemReport, RouteTemplate
-from tests.diagnostics.conftest import make_item
 from tests.factories import (
     EmploymentFactory,
     MunicipalityFactory,
@@ -46,6 +38,7 @@ from tests.factories import (
     RegionFactory,
     UserFactory,
 )
+from tests.itembank.conftest import make_item
 from tests.routes.conftest import item_data
 
 TODAY = date.today()

@@ -1,8 +1,15 @@
 """Playwright for Python driving Debian's chromium against Django's live server."""
 
 import os
+import threading
+import time
+from types import SimpleNamespace
 
 import pytest
+from django.db import connections
+from django_tasks_db.management.commands.db_worker import Worker
+
+from nms.common.models import JobStatus
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests
 # themselves are still synchronous and safe.
@@ -31,8 +38,8 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     """Put back what the data migrations loaded (positions, subjects, competency areas)."""
-    from nms.diagnostics import areas
-    from nms.diagnostics.models import CompetencyArea, SubCompetency
+    from nms.itembank import areas
+    from nms.itembank.models import CompetencyArea, SubCompetency
     from nms.registry import dictionaries
     from nms.registry.models import Position, Subject
 
@@ -70,3 +77,65 @@ def login(page):
         page.wait_for_url("**/")
 
     return login
+
+
+# -- background jobs: a real worker on the real database queue ----------------------------------
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def db_worker(transactional_db, live_server, settings):
+    """Start with `db_worker.start()`; stopped (and its thread joined) at teardown."""
+    settings.TASKS = DATABASE_QUEUE
+    shared = dict(live_server.thread.connections_override)  # SQLite in memory; else empty
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        for alias, connection in shared.items():
+            connections[alias] = connection
+        try:
+            worker.run()
+        finally:
+            if not shared:
+                connections.close_all()
+
+    def stop():
+        worker.running = False
+        if thread.is_alive():
+            thread.join(timeout=60)
+        assert not thread.is_alive(), "the worker did not stop"
+
+    thread = threading.Thread(target=run, name="db-worker", daemon=True)
+    yield SimpleNamespace(start=thread.start, stop=stop)
+    stop()
+
+
+def wait_for_job(page, done_selector: str, seconds: float = 60) -> list[str]:
+    """Wait on a job page until `done_selector` shows; return the states the page went through.
+
+    The page must not reload: htmx swaps the status fragment in place."""
+    page.wait_for_selector("#job-progress", state="attached")
+    page.evaluate("window.__same_page = true")
+    states = [page.get_attribute("#job-status", "data-status")]
+    deadline = time.monotonic() + seconds
+    while not page.locator(done_selector).count():
+        assert time.monotonic() < deadline, f"the job did not end: {states}"
+        page.wait_for_timeout(250)
+        state = page.get_attribute("#job-status", "data-status")
+        if state != states[-1]:
+            states.append(state)
+        assert state != JobStatus.FAILED, page.inner_text("#job-status")
+        assert len(states) < 10 and page.evaluate("window.__same_page === true")
+    final = page.get_attribute("#job-status", "data-status")
+    if final != states[-1]:  # the done mark may show before the loop has read the last state
+        states.append(final)
+    return states

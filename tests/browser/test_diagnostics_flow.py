@@ -8,10 +8,11 @@ from playwright.sync_api import expect
 
 from nms.accounts.models import Role
 from nms.diagnostics import services
-from nms.diagnostics.models import CompetencyArea, ItemKind, Procedure
+from nms.diagnostics.models import Procedure
 from nms.diagnostics.variants import assemble_variants
-from tests.diagnostics.conftest import make_item
+from nms.itembank.models import CompetencyArea, ItemKind
 from tests.factories import EmploymentFactory, OrganizationFactory, UserFactory
+from tests.itembank.conftest import make_item
 
 PASSWORD = "Пароль-для-тестов-1"
 SAVED = re.compile(r"Сохранено в \d\d:\d\d:\d\d")

@@ -15,15 +15,10 @@ database, and stopped at the end of the test before the database is emptied.
   itself does not touch the database while a job runs.
 """
 
-import threading
-import time
 from io import BytesIO
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from openpyxl import Workbook, load_workbook
 
 from nms.accounts.models import Role
@@ -31,47 +26,11 @@ from nms.common.identifiers import snils_with_checksum
 from nms.common.models import Job, JobStatus
 from nms.registry.importers import STAFF_COLUMNS
 from nms.registry.models import Person
+from tests.browser.conftest import wait_for_job
 from tests.factories import MunicipalityFactory, OrganizationFactory
 
 PASSWORD = "Пароль-для-тестов-1"
 ROWS = 10_000
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def db_worker(transactional_db, live_server, settings):
-    """Start with `db_worker.start()`; stopped (and its thread joined) at teardown."""
-    settings.TASKS = DATABASE_QUEUE
-    shared = dict(live_server.thread.connections_override)  # SQLite in memory; else empty
-    worker = Worker(
-        queue_names=["default"],
-        interval=0.1,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="browser-test-worker",
-        excluded_queue_names=[],
-    )
-
-    def run():
-        for alias, connection in shared.items():
-            connections[alias] = connection
-        try:
-            worker.run()
-        finally:
-            if not shared:
-                connections.close_all()
-
-    def stop():
-        worker.running = False
-        if thread.is_alive():
-            thread.join(timeout=60)
-        assert not thread.is_alive(), "the worker did not stop"
-
-    thread = threading.Thread(target=run, name="db-worker", daemon=True)
-    yield SimpleNamespace(start=thread.start, stop=stop)
-    stop()
 
 
 def staff_file(path: Path, inns: list[str]) -> None:
@@ -102,25 +61,6 @@ def staff_file(path: Path, inns: list[str]) -> None:
         }
         sheet.append([values.get(header) for header in headers])
     workbook.save(path)
-
-
-def wait_for_job(page, done_selector: str, seconds: float = 60) -> list[str]:
-    """Wait on a job page until `done_selector` shows; return the states the page went through.
-
-    The page must not reload: htmx swaps the status fragment in place."""
-    page.wait_for_selector("#job-progress", state="attached")
-    page.evaluate("window.__same_page = true")
-    states = [page.get_attribute("#job-status", "data-status")]
-    deadline = time.monotonic() + seconds
-    while not page.locator(done_selector).count():
-        assert time.monotonic() < deadline, f"the job did not end: {states}"
-        page.wait_for_timeout(250)
-        state = page.get_attribute("#job-status", "data-status")
-        if state != states[-1]:
-            states.append(state)
-        assert state != JobStatus.FAILED, page.inner_text("#job-status")
-        assert len(states) < 10 and page.evaluate("window.__same_page === true")
-    return states
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from nms.accounts.models import Role
-from nms.diagnostics.models import CompetencyArea, Procedure, ResultSource
+from nms.diagnostics.models import Procedure, ResultSource
 from nms.diagnostics.services import result_record
+from nms.itembank.models import CompetencyArea
 from nms.routes.models import ItemStatus, Route, Status
 from nms.routes.workflow import TRANSITIONS
 from tests.routes.conftest import TODAY

@@ -12,15 +12,9 @@ from django.urls import resolve, reverse
 
 from nms.accounts.models import Role
 from nms.dashboard import selectors
-from nms.diagnostics.models import (
-    CompetencyArea,
-    Group,
-    Membership,
-    Procedure,
-    ResultSource,
-    Variant,
-)
+from nms.diagnostics.models import Group, Membership, Procedure, ResultSource, Variant
 from nms.diagnostics.services import result_record
+from nms.itembank.models import CompetencyArea
 from nms.routes.models import ItemReport, Route, RouteItem, Status
 from tests.factories import EmploymentFactory, UserFactory, assign
 from tests.routes.conftest import TODAY

@@ -6,9 +6,10 @@ import pytest
 from django.db import transaction
 
 from nms.accounts.models import User
+from nms.deficits import maps
 from nms.demo.diagnostics import generate_diagnostics
 from nms.demo.generator import GenerationError, generate_region
-from nms.diagnostics import maps, services
+from nms.diagnostics import services
 from nms.diagnostics.models import Procedure, Result, Variant
 
 SMALL = {"municipalities": 2, "organizations": 12, "people": 300, "seed": 7}

@@ -8,8 +8,8 @@ from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.diagnostics import services as diagnostics
 from nms.diagnostics.variants import assemble_variants
-from tests.diagnostics.conftest import make_item
 from tests.factories import assign
+from tests.itembank.conftest import make_item
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.diagnostics import services
-from nms.diagnostics.models import Attempt, AttemptStatus, ItemKind, Result
+from nms.diagnostics.models import Attempt, AttemptStatus, Result
 from nms.diagnostics.variants import assemble_variants
-from tests.diagnostics.conftest import make_item
+from nms.itembank.models import ItemKind
+from tests.itembank.conftest import make_item
 
 
 @pytest.fixture

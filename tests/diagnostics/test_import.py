@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from nms.accounts.models import Role, User
 from nms.common.identifiers import snils_with_checksum
-from nms.diagnostics import maps
+from nms.deficits import maps
 from nms.diagnostics.importers import COLUMNS, PERSON_NOT_FOUND, import_results
 from nms.diagnostics.models import AreaScore, Level, Procedure, Result, ResultSource
 from nms.registry.models import EducationLevel, Person, Sex

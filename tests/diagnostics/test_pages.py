@@ -16,13 +16,13 @@ from nms.diagnostics.models import (
     AttemptStatus,
     BlueprintRow,
     Group,
-    ItemKind,
     Procedure,
     Result,
 )
 from nms.diagnostics.variants import assemble_variants
-from tests.diagnostics.conftest import make_item
+from nms.itembank.models import ItemKind
 from tests.factories import EmploymentFactory, OrganizationFactory
+from tests.itembank.conftest import make_item
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from nms.diagnostics.models import Group, ReviewStatus, VariantItem
+from nms.diagnostics.models import Group, VariantItem
 from nms.diagnostics.variants import assemble_variants
+from nms.itembank.models import ReviewStatus
 
 
 def _groups(procedure, n, subject=None):
@@ -60,7 +61,7 @@ def test_same_seed_same_variants(bank, procedure):
 
 
 def test_distinct_even_when_bank_is_tight(areas, procedure):
-    from tests.diagnostics.conftest import make_item
+    from tests.itembank.conftest import make_item
 
     procedure.blueprint.all().delete()
     procedure.blueprint.create(area=areas["ict"], easy=2)

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from nms.accounts.models import Role
-from nms.diagnostics.models import CompetencyArea, Procedure, ResultSource
+from nms.diagnostics.models import Procedure, ResultSource
 from nms.diagnostics.services import result_record
+from nms.itembank.models import CompetencyArea
 from nms.routes.models import ActivityKind, Level
 
 TODAY = date.today()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from nms.diagnostics.models import CompetencyArea
+from nms.itembank.models import CompetencyArea
 from nms.routes import services
 from nms.routes.models import (
     ItemReport,

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, status
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from nms.accounts.scope import scope_of
+from nms.common.views import declared
 
 NO_RIGHTS = "У вас нет прав на это действие."
 
@@ -151,6 +152,95 @@ def write_docs(read, write, create=None):
         "partial_update": extend_schema(request=write, responses=read),
     }
     return extend_schema_view(**docs)
+
+
+# -- the viewset every model's API is built from ----------------------------------------------
+class ScopedModelViewSet(
+    ServiceWritesMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A model's API from its declared shape:
+
+        class OrganizationViewSet(ScopedModelViewSet):
+            selector = staticmethod(selectors.organizations_for_list)  # or model = Organization
+            filterset_class = OrganizationFilterSet
+            read_serializer_class = OrganizationSerializer
+            write_serializer_class = OrganizationWriteSerializer
+            scope_action = "registry.edit_organizations"
+            create_service = staticmethod(services.organization_create)  # (user, data)
+            update_service = staticmethod(services.organization_update)  # (user, obj, data)
+
+    Reads: `selector(user)`, or the access registry's `scope.visible(model)`, or (dictionaries
+    with no territory) the `queryset` attribute. Writes: only the methods whose service is
+    declared (`destroy_service(user, obj)` for DELETE), others answer 405; permission
+    `ScopeAllows(scope_action, scope_message)`, the object looked up first (outside the scope:
+    404); the service's errors as 400/403 (`service_errors`); the answer re-read through the
+    scope. A viewset with a nested object to create overrides `perform_service_create`.
+    """
+
+    model = None
+    selector = None
+    scope_action = ""
+    scope_message = NO_RIGHTS
+    read_serializer_class = None
+    write_serializer_class = None
+    create_serializer_class = None
+    create_service = None
+    update_service = None
+    destroy_service = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.scope_action:
+            cls.permission_classes = [ScopeAllows(cls.scope_action, cls.scope_message)]
+        writes = {
+            "post": declared(cls, "create_service") or _overrides(cls, "perform_service_create"),
+            "put": declared(cls, "update_service") or _overrides(cls, "perform_service_update"),
+            "delete": declared(cls, "destroy_service") or _overrides(cls, "perform_destroy"),
+        }
+        names = ["get", "head", "options"] + [m for m, on in writes.items() if on]
+        if writes["put"]:
+            names.append("patch")
+        cls.http_method_names = names
+        if cls.write_serializer_class is not None:
+            write_docs(
+                cls.read_serializer_class, cls.write_serializer_class, cls.create_serializer_class
+            )(cls)
+
+    def get_serializer_class(self):
+        if self.write_serializer_class is None:
+            return self.read_serializer_class
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        selector = declared(self, "selector")
+        if selector is not None:
+            return selector(self.request.user)
+        if self.model is not None:
+            return scope_of(self.request.user).visible(self.model)
+        return super().get_queryset()
+
+    def perform_service_create(self, data):
+        with service_errors():
+            return declared(self, "create_service")(self.request.user, data)
+
+    def perform_service_update(self, instance, data):
+        with service_errors():
+            return declared(self, "update_service")(self.request.user, instance, data)
+
+    def perform_destroy(self, instance):
+        with service_errors():
+            declared(self, "destroy_service")(self.request.user, instance)
+
+
+def _overrides(cls, name: str) -> bool:
+    """Whether a subclass defines its own `name` (a write without a declared service)."""
+    return getattr(cls, name) is not getattr(ScopedModelViewSet, name, None)
 
 
 # -- import endpoints ---------------------------------------------------------------------------

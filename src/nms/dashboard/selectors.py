@@ -28,10 +28,11 @@ from django.urls import reverse
 
 from nms.accounts.models import Role, RoleAssignment
 from nms.accounts.scope import ROLE_ORDER, Scope, describe, scope_of
-from nms.diagnostics import maps
-from nms.diagnostics.bank_filters import ItemFilterSet
-from nms.diagnostics.models import ReviewStatus
-from nms.diagnostics.selectors import items_visible, my_diagnostics
+from nms.deficits import maps
+from nms.diagnostics.selectors import my_diagnostics
+from nms.itembank.filters import ItemFilterSet
+from nms.itembank.models import ReviewStatus
+from nms.itembank.selectors import items_visible
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.selectors import organizations_for_list, people_for_list
 from nms.routes import selectors as routes

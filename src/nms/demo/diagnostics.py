@@ -1,6 +1,6 @@
 """Diagnostics of the demo region, generated after its registry (nms.demo.generator).
 
-- the demo item bank (nms.diagnostics.demo_bank);
+- the demo item bank (nms.itembank.demo);
 - a past regional entry procedure with a blueprint over the teachers' areas, one group per
   municipality and its variants, and results of about a third of the school teachers — all the
   demo teacher's and the demo methodist's caseload among them; deficits in about 40 % of them,
@@ -26,21 +26,19 @@ from django.db.models import Sum
 
 from nms.accounts.models import User
 from nms.demo.generator import GenerationError
-from nms.diagnostics.demo_bank import load_demo_bank
 from nms.diagnostics.models import (
-    CompetencyArea,
     Group,
-    Item,
     Level,
     Membership,
     Procedure,
     ProcedureKind,
     ResultSource,
-    ReviewStatus,
     VariantItem,
 )
 from nms.diagnostics.services import result_record
 from nms.diagnostics.variants import assemble_variants
+from nms.itembank.demo import load_demo_bank
+from nms.itembank.models import CompetencyArea, Item, ReviewStatus
 from nms.registry.models import Employment, Municipality, OrganizationKind, Region
 
 ENTRY_SHARE = 0.30  # of the school teachers
@@ -94,7 +92,7 @@ def generate_diagnostics(region: Region, *, seed: int = 1, today: date | None = 
     started = time.perf_counter()
     rng = random.Random(f"diagnostics:{seed}")
     with transaction.atomic():
-        items_added = load_demo_bank(seed)
+        items_added = load_demo_bank()
         builder = _Builder(region, rng, today)
         entry = builder.entry()
         federal = builder.federal()

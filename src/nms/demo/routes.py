@@ -13,8 +13,9 @@ from django.db import transaction
 
 from nms.accounts.models import Role, RoleAssignment, User
 from nms.accounts.scope import scope_of
-from nms.diagnostics.models import CompetencyArea, Procedure, Result, ResultSource
+from nms.diagnostics.models import Procedure, Result, ResultSource
 from nms.diagnostics.services import result_record
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Region
 from nms.routes import services
 from nms.routes.models import ItemStatus, Route, RouteEvent, RouteItem, RouteVersion, Status

@@ -1,28 +1,18 @@
-"""What a scope may see and do in the diagnostics: procedures, results, attempts, the item bank.
+"""What a scope may see and do in the diagnostics: procedures, results, attempts.
 
 Procedures (their groups, blueprints and variants) are for those who run diagnostics and for the
-ministry; results and attempts follow the people they belong to; the item bank holds answer keys
-and is read only by its authors and reviewers, who therefore may not take a test drawn from it.
+ministry; results and attempts follow the people they belong to. The item bank's readers (see
+nms.itembank.access) may not take a test drawn from it.
 """
 
 from django.db.models import Q
 
 from nms.accounts.access import register_action, register_model
 from nms.accounts.models import Role
-from nms.diagnostics.models import (
-    Attempt,
-    CompetencyArea,
-    Group,
-    Item,
-    Level,
-    Procedure,
-    Result,
-    VariantItem,
-)
+from nms.diagnostics.models import Attempt, Group, Level, Procedure, Result, VariantItem
 
 NOTHING = Q(pk__in=[])
 MANAGERS = (Role.ADMIN, Role.CNPPM, Role.MUNICIPAL)
-BANK_READERS = (Role.ADMIN, Role.CNPPM, Role.EXPERT)
 
 
 def procedure_q(scope) -> Q:
@@ -74,16 +64,11 @@ register_model(Group, lambda scope: Group.objects.filter(procedure__in=_procedur
 register_model(Result, lambda scope: Result.objects.filter(person__in=scope.people()))
 register_model(Attempt, lambda scope: Attempt.objects.filter(person__in=scope.people()))
 register_model(
-    Item,
-    lambda scope: Item.objects.all() if scope.can("itembank.view") else Item.objects.none(),
-)
-register_model(
     VariantItem,
     lambda scope: VariantItem.objects.filter(
         variant__group__in=Group.objects.filter(procedure__in=_procedures(scope))
     ),
 )
-register_model(CompetencyArea, lambda scope: CompetencyArea.objects.all())
 
 register_action("diagnostics.view_procedures", (*MANAGERS, Role.MINISTRY), "видеть процедуры")
 register_action(
@@ -92,6 +77,3 @@ register_action(
 register_action(
     "diagnostics.take", list(Role), "проходить диагностику", check=lambda s, p: _may_take(s, p)
 )
-register_action("itembank.view", BANK_READERS, "видеть банк заданий с ключами")
-register_action("itembank.edit", (Role.ADMIN, Role.CNPPM), "менять банк заданий")
-register_action("deficits.view_maps", list(Role), "видеть карты дефицитов своей области")

@@ -1,4 +1,5 @@
-"""The diagnostics REST API: thin serializers and viewsets, mounted at /api/v1/diagnostics/.
+"""The diagnostics REST API: procedures, attempts, results and the results import; thin serializers
+and viewsets, mounted at /api/v1/diagnostics/.
 
 Reads start from `nms.diagnostics.selectors`, writes go through `nms.diagnostics.services`; the only
 work done here is turning JSON into the services' arguments and their errors into HTTP answers
@@ -11,33 +12,30 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from nms.common.api import (
+    ImportErrorSerializer,
+    ImportFileSerializer,
     ScopeAllows,
     ScopedPrimaryKeyField,
-    ServiceWritesMixin,
     service_errors,
-    write_docs,
 )
 from nms.common.filters import YesNoFilter
-from nms.diagnostics import bank, selectors, services
-from nms.diagnostics.bank_filters import ItemFilterSet
+from nms.diagnostics import importers, selectors, services
 from nms.diagnostics.models import (
     AreaScore,
     Attempt,
     AttemptStatus,
     BlueprintRow,
-    CompetencyArea,
     Group,
-    Item,
-    ItemKind,
     Procedure,
     Result,
-    ReviewStatus,
-    SubCompetency,
 )
 from nms.diagnostics.variants import overlap_report
+from nms.itembank.models import ItemKind
 from nms.registry.models import Municipality, Organization, Position, Subject
 
 PROCEDURE_FIELDS = [
@@ -54,155 +52,9 @@ PROCEDURE_FIELDS = [
 ]
 
 
-# Writes only for roles that run diagnostics (or edit the bank) at all; whether this procedure
-# (or item) may be changed is decided by the service.
+# Writes only for roles that run diagnostics at all; whether this procedure may be changed is
+# decided by the service.
 MANAGE = ScopeAllows("diagnostics.manage", services.NO_RIGHTS)
-EDIT_BANK = ScopeAllows("itembank.edit", bank.NO_RIGHTS)
-
-
-# -- competency areas and the item bank --------------------------------------------------------
-class SubCompetencySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SubCompetency
-        fields = ["id", "name"]
-
-
-class CompetencyAreaSerializer(serializers.ModelSerializer):
-    subcompetencies = SubCompetencySerializer(many=True, read_only=True)
-
-    class Meta:
-        model = CompetencyArea
-        fields = ["id", "code", "name", "is_subject", "for_managers", "order", "subcompetencies"]
-
-
-class ItemSerializer(serializers.ModelSerializer):
-    """An item of the bank with its options and answer key (see nms.diagnostics.scoring)."""
-
-    class Meta:
-        model = Item
-        fields = [
-            "id",
-            "code",
-            "area",
-            "subcompetency",
-            "subject",
-            "kind",
-            "difficulty",
-            "text",
-            "options",
-            "key",
-            "points",
-            "status",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
-class ItemWriteSerializer(serializers.ModelSerializer):
-    """Options and key as on the bank's page; the answer shows them as stored (ItemSerializer)."""
-
-    options = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="По одному варианту на строке; для соответствия — левый столбец.",
-    )
-    options_right = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Только для соответствия: правый столбец, по одному на строке.",
-    )
-    key = serializers.CharField(
-        help_text="Номера считаются от 1. "
-        + "; ".join(f"{kind.label}: {hint}" for kind, hint in bank.KEY_HINTS.items())
-    )
-
-    class Meta:
-        model = Item
-        fields = [
-            "code",
-            "area",
-            "subcompetency",
-            "subject",
-            "kind",
-            "difficulty",
-            "text",
-            "options",
-            "options_right",
-            "key",
-            "points",
-        ]
-        # The service checks the code and its uniqueness, with its own messages.
-        extra_kwargs = {"code": {"validators": []}}
-
-
-class ItemStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ReviewStatus.choices, label="Статус экспертизы")
-
-
-def _item_form(item: Item) -> dict:
-    """The item's values as the bank services take them, for a partial update."""
-    options, options_right = bank.format_options(item.kind, item.options)
-    return {
-        "code": item.code,
-        "area": item.area,
-        "subcompetency": item.subcompetency,
-        "subject": item.subject,
-        "kind": item.kind,
-        "difficulty": item.difficulty,
-        "text": item.text,
-        "options": options,
-        "options_right": options_right,
-        "key": bank.format_key(item.kind, item.key),
-        "points": item.points,
-    }
-
-
-class CompetencyAreaViewSet(viewsets.ReadOnlyModelViewSet):
-    """Области профессиональных компетенций и входящие в них компетенции."""
-
-    serializer_class = CompetencyAreaSerializer
-    queryset = CompetencyArea.objects.prefetch_related("subcompetencies")
-
-
-@write_docs(ItemSerializer, ItemWriteSerializer)
-class ItemViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Банк заданий с ключами: только для его авторов и экспертов (остальным — пустой список).
-
-    Новое задание — черновик; изменение утверждённого задания возвращает его на экспертизу."""
-
-    permission_classes = [EDIT_BANK]
-    filterset_class = ItemFilterSet
-    read_serializer_class = ItemSerializer
-    write_serializer_class = ItemWriteSerializer
-
-    def get_queryset(self):
-        return selectors.items_visible(self.request.user)
-
-    def perform_service_create(self, data):
-        with service_errors():
-            return bank.item_create(self.request.user, data)
-
-    def perform_service_update(self, instance, data):
-        with service_errors():
-            return bank.item_update(self.request.user, instance, {**_item_form(instance), **data})
-
-    @extend_schema(request=ItemStatusSerializer, responses=ItemSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def status(self, request, pk=None):
-        """Перевести задание по ходу экспертизы (авторы и эксперты банка)."""
-        item = self.get_object()
-        serializer = ItemStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            item = bank.item_set_status(request.user, item, serializer.validated_data["status"])
-        return self._answer(item)
 
 
 # -- procedures, groups, variants --------------------------------------------------------------
@@ -547,3 +399,38 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return results_for_list(self.request.user)
+
+
+# -- the results import ------------------------------------------------------------------------
+# POST import/ takes an XLSX file (multipart field `file`): 200 with the report when saved, 400
+# with every error when rejected (nothing saved).
+class ResultsImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="добавлено баллов (строк файла)")
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    procedures_created = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+    summary = serializers.CharField()
+
+
+class ResultsImportView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="Загрузить результаты внешней диагностики (XLSX)",
+        tags=["diagnostics"],
+        request={"multipart/form-data": ImportFileSerializer},
+        responses={200: ResultsImportReportSerializer, 400: ResultsImportReportSerializer},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            report = importers.ResultsImportReport.rejected(
+                "Приложите файл XLSX в поле file.", "file"
+            )
+        else:
+            report = importers.import_results(request.user, upload)
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )

@@ -1,23 +1,14 @@
 """Forms of the diagnostics pages. They check formats and shape answers; rules live in services."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django import forms
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.filters import YES_NO, YesNoField
 from nms.common.forms import DATE_WIDGET
-from nms.diagnostics.models import (
-    CompetencyArea,
-    Difficulty,
-    Item,
-    ItemKind,
-    Level,
-    Procedure,
-    SubCompetency,
-)
+from nms.diagnostics.models import Level, Procedure
+from nms.itembank.forms import UNANSWERED, Question
+from nms.itembank.models import CompetencyArea, Difficulty, Item, ItemKind
 from nms.registry.models import Position, Subject
 
 BLUEPRINT_DIFFICULTIES = {
@@ -183,10 +174,9 @@ class GroupForm(forms.Form):
 
 # -- answers ------------------------------------------------------------------------------------
 # Posted values of one item: radios, checkboxes, a text input or selects, all named "value",
-# in the order of the page. They become the response shapes of nms.diagnostics.scoring.
-# An unanswered row of a matching or ordering item is kept as -1, which never matches a key,
-# so the rows answered still earn their partial credit.
-UNANSWERED = -1
+# in the order of the page. They become the response shapes of nms.itembank.scoring.
+# An unanswered row of a matching or ordering item is kept as UNANSWERED (-1), which never matches
+# a key, so the rows answered still earn their partial credit.
 
 
 def _index(value: str, size: int, *, blank_allowed=False) -> int:
@@ -250,41 +240,6 @@ class AnswerForm(forms.Form):
         return self.cleaned_data
 
 
-@dataclass
-class Question:
-    """An item of the variant as the answer sheet shows it, filled from the saved response."""
-
-    position: int
-    item: Item
-    response: object
-    saved_at: datetime | None
-
-    def choices(self) -> list[tuple[int, str, bool]]:
-        """single and multiple: (index, text, checked)."""
-        chosen = self.response if isinstance(self.response, list) else [self.response]
-        return [(i, text, i in chosen) for i, text in enumerate(self.item.options)]
-
-    def select_options(self) -> list[tuple[int, str]]:
-        """matching: the right column; ordering: the steps."""
-        options = self.item.options
-        return list(enumerate(options["right"] if self.item.kind == ItemKind.MATCHING else options))
-
-    def rows(self) -> list[tuple[int, str, int]]:
-        """matching and ordering: (row index, label, chosen option or -1)."""
-        saved = self.response if isinstance(self.response, list) else []
-        if self.item.kind == ItemKind.MATCHING:
-            labels = self.item.options["left"]
-        else:
-            labels = [f"{n}-й шаг" for n in range(1, len(self.item.options) + 1)]
-        return [
-            (i, label, saved[i] if i < len(saved) else UNANSWERED) for i, label in enumerate(labels)
-        ]
-
-    @property
-    def text(self) -> str:
-        return self.response if isinstance(self.response, str) else ""
-
-
 def questions(rows) -> list[Question]:
     """Questions from selectors.attempt_questions."""
     return [
@@ -298,33 +253,12 @@ def questions(rows) -> list[Question]:
     ]
 
 
-def key_text(item: Item) -> str:
-    """The right answer in words, for the bank's users checking a variant."""
-    options, key = item.options, item.key
-    try:
-        if item.kind == ItemKind.SINGLE:
-            return options[key]
-        if item.kind == ItemKind.MULTIPLE:
-            return "; ".join(options[k] for k in key)
-        if item.kind == ItemKind.SHORT:
-            return " или ".join(key)
-        if item.kind == ItemKind.MATCHING:
-            return "; ".join(
-                f"{left} — {options['right'][k]}"
-                for left, k in zip(options["left"], key, strict=True)
-            )
-        return " → ".join(options[k] for k in key)
-    except (IndexError, KeyError, TypeError, ValueError):
-        return "ключ задан неверно"
-
-
-class AreaForm(forms.ModelForm):
-    class Meta:
-        model = CompetencyArea
-        fields = ["name", "code", "order", "is_subject", "for_managers"]
-
-
-class SubCompetencyForm(forms.ModelForm):
-    class Meta:
-        model = SubCompetency
-        fields = ["name"]
+class ResultsImportForm(forms.Form):
+    file = forms.FileField(
+        label="Файл XLSX",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -50,7 +50,6 @@ from nms.common.xlsx import (
 from nms.diagnostics import selectors
 from nms.diagnostics.models import (
     AreaScore,
-    CompetencyArea,
     Level,
     Procedure,
     ProcedureKind,
@@ -58,6 +57,7 @@ from nms.diagnostics.models import (
     ResultSource,
 )
 from nms.diagnostics.services import NO_RIGHTS, score_result
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Person
 
 COLUMNS = (

@@ -1,7 +1,7 @@
 """Reads of the diagnostics, each starting from the user's scope.
 
 Results and attempts follow the people scope: a teacher sees their own, a school its staff's,
-a municipality its people's. The item bank (with its keys) is for its authors and reviewers.
+a municipality its people's. The item bank's reads are in nms.itembank.selectors.
 """
 
 import math
@@ -18,21 +18,16 @@ from nms.diagnostics.models import (
     AreaScore,
     Attempt,
     AttemptStatus,
-    CompetencyArea,
     Group,
-    Item,
     Membership,
     Procedure,
     ProcedureKind,
     Result,
     VariantItem,
 )
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Employment, Organization, Person
 from nms.registry.selectors import EMPLOYMENTS_FOR_LISTS, filter_people, search_people
-
-
-def items_visible(user) -> QuerySet[Item]:
-    return scope_of(user).visible(Item).select_related("area", "subject", "subcompetency")
 
 
 def procedures_visible(user) -> QuerySet[Procedure]:
@@ -325,9 +320,3 @@ def results_comparison(results) -> dict:
         rows.append({"area": area, "cells": row, "change": change})
     compared = (columns[last_entry], columns[last_exit]) if last_entry is not None else None
     return {"columns": columns, "rows": rows, "compared": compared}
-
-
-def areas_with_subcompetencies():
-    return CompetencyArea.objects.prefetch_related("subcompetencies").annotate(
-        items_count=Count("items")
-    )

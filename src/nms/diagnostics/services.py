@@ -12,24 +12,22 @@ from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
-from nms.diagnostics import scoring
 from nms.diagnostics.models import (
     Answer,
     AreaScore,
     Attempt,
     AttemptStatus,
     BlueprintRow,
-    CompetencyArea,
     Group,
     Level,
     Membership,
     Procedure,
     Result,
     ResultSource,
-    SubCompetency,
     Variant,
 )
 from nms.diagnostics.variants import OverlapReport, assemble_variants
+from nms.itembank import scoring
 from nms.registry.selectors import filter_people
 
 NO_RIGHTS = "У вас нет прав на проведение диагностики."
@@ -402,30 +400,3 @@ def result_record(person_id, procedure: Procedure, taken_on: date, scores: dict,
         AreaScore(result=result, area=area, **figures) for area, figures in scored.areas.items()
     )
     return result
-
-
-# -- competency areas (data the ЦНППМ edits) -------------------------------------------------
-def _check_areas(user) -> None:
-    if not scope_of(user).can_edit_item_bank:
-        raise PermissionDenied("Области компетенций ведёт ЦНППМ.")
-
-
-@transaction.atomic
-def area_save(user, area: CompetencyArea | None, data: dict) -> CompetencyArea:
-    _check_areas(user)
-    area = area or CompetencyArea()
-    for field, value in data.items():
-        setattr(area, field, value.strip() if isinstance(value, str) else value)
-    area.full_clean()
-    area.save()
-    return area
-
-
-@transaction.atomic
-def subcompetency_save(user, area: CompetencyArea, sub: SubCompetency | None, name: str):
-    _check_areas(user)
-    sub = sub or SubCompetency(area=area)
-    sub.name = name.strip()
-    sub.full_clean()
-    sub.save()
-    return sub

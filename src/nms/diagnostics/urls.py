@@ -20,11 +20,7 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt-submit"),
     path("results/<int:pk>/", views.result_detail, name="result-detail"),
     path("people/<int:person_pk>/", views.person_results, name="person-results"),
-    path("areas/", views.area_list, name="area-list"),
-    path("areas/new/", views.area_edit, name="area-create"),
-    path("areas/<int:pk>/", views.area_edit, name="area-edit"),
-    path("areas/<int:area_pk>/subcompetencies/new/", views.subcompetency_edit, name="sub-create"),
-    path(
-        "areas/<int:area_pk>/subcompetencies/<int:pk>/", views.subcompetency_edit, name="sub-edit"
-    ),
+    # The results import lives under the deficit maps' path, as it always has.
+    path("maps/import/", views.results_import_page, name="results-import"),
+    path("maps/import/template/", views.results_import_template, name="results-import-template"),
 ]

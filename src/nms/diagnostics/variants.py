@@ -15,16 +15,8 @@ from itertools import combinations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from nms.diagnostics.models import (
-    Attempt,
-    Difficulty,
-    Group,
-    Item,
-    Procedure,
-    ReviewStatus,
-    Variant,
-    VariantItem,
-)
+from nms.diagnostics.models import Attempt, Group, Procedure, Variant, VariantItem
+from nms.itembank.models import Difficulty, Item, ReviewStatus
 
 
 @dataclass(frozen=True)

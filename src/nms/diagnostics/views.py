@@ -1,11 +1,12 @@
-"""Pages of diagnostic procedures and online testing: thin — selectors read, services write."""
+"""Pages of diagnostic procedures, online testing and the results import: thin — selectors read,
+services write."""
 
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,21 +14,20 @@ from django.views.decorators.http import require_POST
 from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service, xlsx_response
-from nms.diagnostics import exports, maps, selectors, services
+from nms.diagnostics import exports, importers, selectors, services
 from nms.diagnostics.forms import (
     AnswerForm,
-    AreaForm,
     BlueprintForm,
     GroupForm,
     ProcedureEditForm,
     ProcedureForm,
     ProcedureResultsFilterForm,
-    SubCompetencyForm,
-    key_text,
+    ResultsImportForm,
     questions,
 )
-from nms.diagnostics.models import AttemptStatus, CompetencyArea
+from nms.diagnostics.models import AttemptStatus
 from nms.diagnostics.variants import overlap_report
+from nms.itembank.forms import key_text
 from nms.registry.selectors import person_get
 
 
@@ -46,7 +46,8 @@ def home(request):
         links.append((reverse("bank-list"), "Банк заданий"))
     if scope.can_edit_item_bank:
         links.append((reverse("area-list"), "Области компетенций"))
-    if maps.can_see_maps(user):
+    # The maps are the deficits app's (built on this one): its action, and people to count.
+    if scope.can("deficits.view_maps") and scope.people().exists():
         links.append((reverse("map-deficits"), "Карты дефицитов"))
     return render(
         request,
@@ -383,42 +384,22 @@ def person_results(request, person_pk):
     )
 
 
-# -- competency areas --------------------------------------------------------------------------
+# -- the results import ------------------------------------------------------------------------
 @login_required
-def area_list(request):
-    require(scope_of(request.user).can_edit_item_bank)
+def results_import_page(request):
+    require(importers.can_import(request.user))
+    form = ResultsImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = importers.import_results(request.user, form.cleaned_data["file"])
     return render(
-        request, "diagnostics/area_list.html", {"areas": selectors.areas_with_subcompetencies()}
+        request,
+        "diagnostics/import_results.html",
+        {"form": form, "report": report, "columns": importers.COLUMNS},
     )
 
 
 @login_required
-def area_edit(request, pk=None):
-    require(scope_of(request.user).can_edit_item_bank)
-    area = get_object_or_404(CompetencyArea, pk=pk) if pk else None
-    form = AreaForm(request.POST or None, instance=area)
-    if form.is_valid():
-        data = form.cleaned_data
-        saved = save_through_service(form, lambda: services.area_save(request.user, area, data))
-        if saved:
-            messages.success(request, "Область сохранена.")
-            return redirect("area-list")
-    title = f"Область «{area}»" if area else "Новая область компетенций"
-    return render(request, "diagnostics/area_form.html", {"form": form, "title": title})
-
-
-@login_required
-def subcompetency_edit(request, area_pk, pk=None):
-    require(scope_of(request.user).can_edit_item_bank)
-    area = get_object_or_404(CompetencyArea, pk=area_pk)
-    sub = get_object_or_404(area.subcompetencies, pk=pk) if pk else None
-    form = SubCompetencyForm(request.POST or None, instance=sub)
-    if form.is_valid():
-        name = form.cleaned_data["name"]
-        if save_through_service(
-            form, lambda: services.subcompetency_save(request.user, area, sub, name)
-        ):
-            messages.success(request, "Компетенция сохранена.")
-            return redirect("area-list")
-    title = f"Компетенция области «{area}»"
-    return render(request, "diagnostics/area_form.html", {"form": form, "title": title})
+def results_import_template(request):
+    require(importers.can_import(request.user))
+    return xlsx_response(importers.import_template(request.user), "шаблон_результаты.xlsx")

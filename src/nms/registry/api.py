@@ -5,17 +5,10 @@ work done here is turning JSON into the services' arguments and their errors int
 """
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from nms.accounts.scope import scope_of
-from nms.common.api import (
-    ScopeAllows,
-    ScopedPrimaryKeyField,
-    ServiceWritesMixin,
-    service_errors,
-    write_docs,
-)
+from nms.common.api import ScopedModelViewSet, ScopedPrimaryKeyField, service_errors
 from nms.registry import selectors, services
 from nms.registry.filters import EmploymentFilterSet, OrganizationFilterSet, PersonFilterSet
 from nms.registry.import_api import (  # noqa: F401 -- mounted from here in nms/api_urls.py
@@ -38,10 +31,8 @@ from nms.registry.models import (
 
 EXPERIENCE = {"max_digits": 4, "decimal_places": 1, "read_only": True}
 
-# Writes only for roles that may change the registry at all; whether the given object may be
-# changed is decided by the service.
-EDIT_PEOPLE = ScopeAllows("registry.edit_people", services.NO_RIGHTS)
-EDIT_ORGANIZATIONS = ScopeAllows("registry.edit_organizations", services.NO_RIGHTS)
+# Writes only for roles that may change the registry at all (`scope_action`); whether the given
+# object may be changed is decided by the service.
 
 
 # -- dictionaries ------------------------------------------------------------------------------
@@ -241,25 +232,17 @@ class PersonCreateSerializer(PersonWriteSerializer):
 
 
 # -- viewsets ----------------------------------------------------------------------------------
-@write_docs(PersonSerializer, PersonWriteSerializer, PersonCreateSerializer)
-class PersonViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PersonViewSet(ScopedModelViewSet):
     """Работники в области доступа пользователя, с местами работы."""
 
-    permission_classes = [EDIT_PEOPLE]
+    selector = staticmethod(selectors.people_for_list)
     filterset_class = PersonFilterSet
     read_serializer_class = PersonSerializer
     write_serializer_class = PersonWriteSerializer
     create_serializer_class = PersonCreateSerializer
-
-    def get_queryset(self):
-        return selectors.people_for_list(self.request.user)
+    scope_action = "registry.edit_people"
+    scope_message = services.NO_RIGHTS
+    update_service = staticmethod(services.person_update)
 
     def perform_service_create(self, data):
         employment = data.pop("employment", None)
@@ -267,93 +250,60 @@ class PersonViewSet(
         with service_errors(nested="employment", nested_fields=fields):
             return services.person_create(self.request.user, data, employment)
 
-    def perform_service_update(self, instance, data):
-        with service_errors():
-            return services.person_update(self.request.user, instance, data)
 
-
-@write_docs(OrganizationSerializer, OrganizationWriteSerializer)
-class OrganizationViewSet(
-    ServiceWritesMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class OrganizationViewSet(ScopedModelViewSet):
     """Организации в области доступа пользователя."""
 
-    permission_classes = [EDIT_ORGANIZATIONS]
+    selector = staticmethod(selectors.organizations_for_list)
     filterset_class = OrganizationFilterSet
     read_serializer_class = OrganizationSerializer
     write_serializer_class = OrganizationWriteSerializer
-
-    def get_queryset(self):
-        return selectors.organizations_for_list(self.request.user)
-
-    def perform_service_create(self, data):
-        with service_errors():
-            return services.organization_create(self.request.user, data)
-
-    def perform_service_update(self, instance, data):
-        with service_errors():
-            return services.organization_update(self.request.user, instance, data)
+    scope_action = "registry.edit_organizations"
+    scope_message = services.NO_RIGHTS
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(services.organization_update)
 
 
-@write_docs(EmploymentSerializer, EmploymentFieldsSerializer, EmploymentCreateSerializer)
-class EmploymentViewSet(ServiceWritesMixin, viewsets.ModelViewSet):
+class EmploymentViewSet(ScopedModelViewSet):
     """Места работы работников, видимых пользователю."""
 
-    permission_classes = [EDIT_PEOPLE]
+    selector = staticmethod(selectors.employments_for_list)
     filterset_class = EmploymentFilterSet
     read_serializer_class = EmploymentSerializer
     write_serializer_class = EmploymentFieldsSerializer
     create_serializer_class = EmploymentCreateSerializer
-
-    def get_queryset(self):
-        return (
-            scope_of(self.request.user)
-            .employments()
-            .select_related("person", "organization", "position")
-            .prefetch_related("subjects")
-            .order_by("person__last_name", "person__first_name", "person__middle_name", "pk")
-        )
+    scope_action = "registry.edit_people"
+    scope_message = services.NO_RIGHTS
+    update_service = staticmethod(services.employment_update)
+    destroy_service = staticmethod(services.employment_delete)
 
     def perform_service_create(self, data):
         person = data.pop("person")
         with service_errors():
             return services.employment_create(self.request.user, person, data)
 
-    def perform_service_update(self, instance, data):
-        with service_errors():
-            return services.employment_update(self.request.user, instance, data)
 
-    def perform_destroy(self, instance):
-        with service_errors():
-            services.employment_delete(self.request.user, instance)
-
-
-class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+class MunicipalityViewSet(ScopedModelViewSet):
     """Муниципальные образования в области доступа пользователя."""
 
-    serializer_class = MunicipalitySerializer
+    selector = staticmethod(
+        lambda user: selectors.municipalities_visible(user).select_related("region")
+    )
+    read_serializer_class = MunicipalitySerializer
 
-    def get_queryset(self):
-        return selectors.municipalities_visible(self.request.user).select_related("region")
 
-
-class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+class PositionViewSet(ScopedModelViewSet):
     """Справочник должностей."""
 
-    serializer_class = PositionSerializer
-    queryset = Position.objects.all()
+    queryset = Position.objects.all()  # a dictionary: no territory, the same for everyone
+    read_serializer_class = PositionSerializer
 
 
-class SubjectViewSet(viewsets.ReadOnlyModelViewSet):
+class SubjectViewSet(ScopedModelViewSet):
     """Справочник предметов."""
 
-    serializer_class = SubjectSerializer
-    queryset = Subject.objects.all()
+    queryset = Subject.objects.all()  # a dictionary: no territory, the same for everyone
+    read_serializer_class = SubjectSerializer
 
 
 class ChoicesViewSet(viewsets.ViewSet):

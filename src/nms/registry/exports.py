@@ -1,18 +1,9 @@
-"""XLSX exports of registry lists. They take an already scoped and filtered queryset.
+"""XLSX exports of registry lists. They take an already scoped and filtered queryset; a big
+list is exported by the generic list view's background job (nms.common.views)."""
 
-A big list is exported by a background job (`people_export_job`, `organizations_export_job`):
-the job filters the list again as the user who asked, with the query of the list page.
-"""
-
-from types import SimpleNamespace
-
-from django.http import QueryDict
 from openpyxl import Workbook
 
-from nms.common.jobs import JobOutcome, job_work
 from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
-from nms.registry import selectors
-from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 
 PEOPLE_COLUMNS = [
     ("СНИЛС", 16), ("Фамилия", 18), ("Имя", 14), ("Отчество", 18), ("Дата рождения", 13),
@@ -84,32 +75,3 @@ def organizations_xlsx(organizations, progress=None) -> bytes:
             ]
         )  # fmt: skip
     return workbook_bytes(workbook)
-
-
-# -- background jobs ---------------------------------------------------------------------------
-def _filtered(job, filterset_class, queryset):
-    """The list as the page showed it to the user who started the job."""
-    request = SimpleNamespace(user=job.user)
-    data = QueryDict(job.params.get("query", ""))
-    return filterset_class(data, queryset=queryset, request=request).qs
-
-
-def _outcome(job, content: bytes, what: str) -> JobOutcome:
-    return JobOutcome(
-        file=content,
-        filename=job.params.get("filename", "выгрузка.xlsx"),
-        message=f"Файл готов. Выгружено {what}: {job.total}.",
-    )
-
-
-@job_work(atomic=False, phase="Подготовка выгрузки…")
-def people_export_job(job, progress) -> JobOutcome:
-    people = _filtered(job, PersonFilterSet, selectors.people_for_list(job.user))
-    return _outcome(job, people_xlsx(people, progress), "работников")
-
-
-@job_work(atomic=False, phase="Подготовка выгрузки…")
-def organizations_export_job(job, progress) -> JobOutcome:
-    queryset = selectors.organizations_for_list(job.user)
-    organizations = _filtered(job, OrganizationFilterSet, queryset)
-    return _outcome(job, organizations_xlsx(organizations, progress), "организаций")

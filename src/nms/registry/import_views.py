@@ -60,13 +60,15 @@ def import_page(request):
 
 @jobs.job_work(phase=CHECKING)
 def import_job(job, progress) -> jobs.JobOutcome:
-    """The import as a job: the importer reads the stored file as the user who uploaded it.
+    """The import as a job: the importer reads the stored file as the user who uploaded it and
+    reports its progress — rows checked, then records saved batch by batch, each step named.
 
-    The importers take no progress callback yet, so the page shows the phase (an indeterminate
-    bar) until the report is ready.
+    The work runs in one transaction: on PostgreSQL the progress goes through a second
+    connection; on SQLite it cannot be written inside the transaction, so the page shows the
+    phase (an indeterminate bar) until the report is ready (see nms.common.jobs).
     """
-    progress.phase(CHECKING)
-    report = importers.run_import(job.user, job.params["kind"], BytesIO(bytes(job.upload)))
+    upload = BytesIO(bytes(job.upload))
+    report = importers.run_import(job.user, job.params["kind"], upload, progress)
     data = report.as_dict()
     data["municipalities_created"] = report.municipalities_created
     return jobs.JobOutcome(report=data, message=report.summary)

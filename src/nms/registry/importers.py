@@ -5,6 +5,9 @@ with any error saves nothing. A valid file is saved in one transaction with bulk
 the history of each created or changed record is written for the importing user.
 
 `user=None` means the system (the command line without --user): no scope restrictions.
+`progress`, when given, is called as `progress(done, total)` while the rows are checked (every
+PROGRESS_ROWS rows) and once per saved batch of records; a job's Progress also shows each step's
+name (its `phase`).
 """
 
 from collections import Counter, defaultdict
@@ -66,6 +69,9 @@ from nms.registry.services import (
 )
 
 BATCH = 500
+PROGRESS_ROWS = 500  # rows checked between two calls of progress(done, total)
+READING = "Чтение файла…"
+CHECKING = "Проверка строк файла…"
 
 ORGANIZATION_NOT_FOUND = "организация с таким ИНН не найдена"
 MUNICIPALITY_NOT_FOUND = (
@@ -188,17 +194,58 @@ def _set_search_text(instance, changed: set[str]) -> None:
         changed.add("search_text")
 
 
-def _create(objects: list, model, rights: _Rights) -> None:
-    if objects:
-        bulk_create_with_history(objects, model, batch_size=BATCH, default_user=rights.history_user)
+def _silent(done: int, total: int | None = None) -> None:
+    """The progress callback when nobody watches."""
 
 
-def _update(objects: list, model, fields: set[str], rights: _Rights) -> None:
+def _step(progress, message: str) -> None:
+    """Name the step that follows when the callback can show it (a job's Progress)."""
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(message)
+
+
+def _parse(rows: list[Row], columns, parsers: dict, errors: ErrorCollector, progress) -> None:
+    """parse_rows, reporting progress(done, total) every PROGRESS_ROWS rows."""
+    total = len(rows)
+    _step(progress, CHECKING)
+    progress(0, total)
+    for start in range(0, total, PROGRESS_ROWS):
+        parse_rows(rows[start : start + PROGRESS_ROWS], columns, parsers, errors)
+        progress(min(start + PROGRESS_ROWS, total), total)
+
+
+class _Batches:
+    """Records saved so far, reported as progress(done, total) once per saved batch."""
+
+    def __init__(self, progress, message: str, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        if total:
+            _step(progress, message)
+            progress(0, total)
+
+    def saved(self, count: int) -> None:
+        self.done += count
+        self.progress(self.done, self.total)
+
+
+def _create(objects: list, model, rights: _Rights, batches: _Batches | None = None) -> None:
+    for batch in chunks(objects, BATCH):
+        bulk_create_with_history(batch, model, batch_size=BATCH, default_user=rights.history_user)
+        if batches is not None:
+            batches.saved(len(batch))
+
+
+def _update(
+    objects: list, model, fields: set[str], rights: _Rights, batches: _Batches | None = None
+) -> None:
     """Write only the columns changed in some object; every object gets a history record."""
-    if objects:
+    for batch in chunks(objects, BATCH):
         bulk_update_with_history(
-            objects, model, sorted(fields), batch_size=BATCH, default_user=rights.history_user
+            batch, model, sorted(fields), batch_size=BATCH, default_user=rights.history_user
         )
+        if batches is not None:
+            batches.saved(len(batch))
 
 
 def _count(report: ImportReport, statuses: list[str]) -> None:
@@ -274,7 +321,7 @@ class OrganizationsReport(ImportReport):
         return text
 
 
-def import_organizations(user, file) -> ImportReport:
+def import_organizations(user, file, progress=None) -> ImportReport:
     """Create or update organizations by ИНН; unknown ОКТМО creates a municipality if allowed.
 
     When the region of new municipalities cannot be told from the user (their own region or the
@@ -284,9 +331,11 @@ def import_organizations(user, file) -> ImportReport:
     rights = _Rights(user)
     if not rights.can_import_organizations:
         raise PermissionDenied(NO_RIGHTS)
+    progress = progress or _silent
     errors = ErrorCollector()
+    _step(progress, READING)
     rows = read_rows(file, ORGANIZATION_COLUMNS, errors)
-    parse_rows(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors)
+    _parse(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors, progress)
     check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
     existing = _resolve_organizations(rows, rights, errors)
     _check_short_names(rows, existing, errors)
@@ -304,7 +353,7 @@ def import_organizations(user, file) -> ImportReport:
         if new_municipalities:
             Municipality.objects.bulk_create(new_municipalities.values())
             municipalities.update({m.oktmo: m for m in new_municipalities.values()})
-        _save_organizations(rows, existing, municipalities, rights, report)
+        _save_organizations(rows, existing, municipalities, rights, report, progress)
 
     return _save(report, save)
 
@@ -441,7 +490,7 @@ def _resolve_organizations(rows: list[Row], rights: _Rights, errors: ErrorCollec
     return existing
 
 
-def _save_organizations(rows, existing, municipalities, rights, report) -> None:
+def _save_organizations(rows, existing, municipalities, rights, report, progress) -> None:
     created, changed, changed_fields, statuses = [], [], set(), []
     for row in rows:
         values = dict(row.values)
@@ -461,8 +510,9 @@ def _save_organizations(rows, existing, municipalities, rights, report) -> None:
             statuses.append("updated")
         else:
             statuses.append("unchanged")
-    _create(created, Organization, rights)
-    _update(changed, Organization, changed_fields, rights)
+    batches = _Batches(progress, "Сохранение организаций…", len(created) + len(changed))
+    _create(created, Organization, rights, batches)
+    _update(changed, Organization, changed_fields, rights, batches)
     _count(report, statuses)
 
 
@@ -610,15 +660,17 @@ def _staff_parsers(today: date) -> dict[str, Callable]:
     }
 
 
-def import_staff(user, file) -> ImportReport:
+def import_staff(user, file, progress=None) -> ImportReport:
     """Create or update people by СНИЛС and their employments by (СНИЛС, ИНН организации)."""
     rights = _Rights(user)
     if not rights.can_import_staff:
         raise PermissionDenied(NO_RIGHTS)
+    progress = progress or _silent
     today = date.today()
     errors = ErrorCollector()
+    _step(progress, READING)
     rows = read_rows(file, STAFF_COLUMNS, errors)
-    parse_rows(rows, STAFF_COLUMNS, _staff_parsers(today), errors)
+    _parse(rows, STAFF_COLUMNS, _staff_parsers(today), errors, progress)
     organizations = _resolve_staff_organizations(rows, rights, errors)
     check_repeats(
         rows, ("snils", "organization_inn"), "СНИЛС", "сочетание СНИЛС и ИНН организации", errors
@@ -628,7 +680,7 @@ def import_staff(user, file) -> ImportReport:
     if errors.errors:
         return ImportReport(errors=errors.sorted())
     report = ImportReport()
-    return _save(report, lambda: _save_staff(rows, organizations, rights, today, report))
+    return _save(report, lambda: _save_staff(rows, organizations, rights, today, report, progress))
 
 
 def _resolve_staff_organizations(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> dict:
@@ -720,8 +772,10 @@ def _same_experience(employment: Employment, years: Decimal, today: date) -> boo
     return employment.experience_years == years or employment.experience_on(today) == years
 
 
-def _save_staff(rows, organizations, rights: _Rights, today: date, report: ImportReport) -> None:
-    people, changed_people = _save_people(rows, organizations, rights)
+def _save_staff(
+    rows, organizations, rights: _Rights, today: date, report: ImportReport, progress
+) -> None:
+    people, changed_people = _save_people(rows, organizations, rights, progress)
     employments, subjects = _employments_of([p.pk for p in people.values()])
     new_employments, changed_employments, new_subjects, replaced = [], [], [], []
     changed_fields, statuses = set(), []
@@ -761,13 +815,17 @@ def _save_staff(rows, organizations, rights: _Rights, today: date, report: Impor
         else:
             statuses.append("updated" if values["snils"] in changed_people else "unchanged")
 
-    _create(new_employments, Employment, rights)
-    _update(changed_employments, Employment, changed_fields, rights)
+    total = len(new_employments) + len(changed_employments)
+    batches = _Batches(progress, "Сохранение мест работы…", total)
+    _create(new_employments, Employment, rights, batches)
+    _update(changed_employments, Employment, changed_fields, rights, batches)
     _set_subjects(replaced, new_subjects)
     _count(report, statuses)
 
 
-def _save_people(rows, organizations, rights: _Rights) -> tuple[dict[str, Person], set[str]]:
+def _save_people(
+    rows, organizations, rights: _Rights, progress
+) -> tuple[dict[str, Person], set[str]]:
     """People by СНИЛС (created or updated from their first row), and the СНИЛС of those changed.
 
     Rows of one СНИЛС agree on personal data (checked before), so the first row speaks for all.
@@ -789,8 +847,9 @@ def _save_people(rows, organizations, rights: _Rights) -> tuple[dict[str, Person
             _set_search_text(person, fields)
             changed.append(person)
             changed_fields |= fields
-    _create(created, Person, rights)
-    _update(changed, Person, changed_fields, rights)
+    batches = _Batches(progress, "Сохранение работников…", len(created) + len(changed))
+    _create(created, Person, rights, batches)
+    _update(changed, Person, changed_fields, rights, batches)
     return people, {person.snils for person in changed}
 
 
@@ -878,5 +937,5 @@ def import_template(user, kind: str) -> bytes:
 IMPORTERS = {STAFF: import_staff, ORGANIZATIONS: import_organizations}
 
 
-def run_import(user, kind: str, file) -> ImportReport:
-    return IMPORTERS[kind](user, file)
+def run_import(user, kind: str, file, progress=None) -> ImportReport:
+    return IMPORTERS[kind](user, file, progress)

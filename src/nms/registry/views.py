@@ -1,196 +1,146 @@
-"""Registry pages: thin — reads through selectors, writes through services."""
+"""Registry pages: each model declares its shape, the generic views of `common` do the rest.
 
-from datetime import date
+Reads go through the selectors (the user's scope), writes through the services.
+"""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import scope_of
-from nms.common import jobs
 from nms.common.pagination import paginate
-from nms.common.views import require, save_through_service, xlsx_response
+from nms.common.views import (
+    ExtraForm,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    require,
+    save_through_service,
+)
 from nms.registry import exports, selectors, services
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.forms import EmploymentForm, OrganizationForm, PersonForm
+from nms.registry.models import Organization, Person
+from nms.registry.tables import OrganizationTable, PersonTable
 
-EXPORT_TITLES = {
-    "people": "Выгрузка работников в XLSX",
-    "organizations": "Выгрузка организаций в XLSX",
-}
-
-
-def _list(request, filterset, template, partial, export, filename, context_name, export_job):
-    """A list page; with ?format=xlsx its export — a background job when the list is big."""
-    if request.GET.get("format") == "xlsx":
-        queryset = filterset.qs
-        if queryset.count() <= settings.NMS_EXPORT_SYNC_LIMIT:
-            return xlsx_response(export(queryset), filename)
-        query = request.GET.copy()
-        query.pop("format", None)
-        query.pop("page", None)
-        job = jobs.job_start(
-            request.user,
-            kind=f"export_{context_name}",
-            title=EXPORT_TITLES[context_name],
-            work=export_job,
-            params={"query": query.urlencode(), "filename": filename},
-        )
-        return redirect(job)
-    page = paginate(request, filterset.qs)
-    context = {"filter": filterset, "page": page, context_name: page.object_list}
-    return render(request, partial if request.htmx else template, context)
+EDIT_PEOPLE = "registry.edit_people"
+EDIT_ORGANIZATIONS = "registry.edit_organizations"
 
 
 # -- organizations -----------------------------------------------------------------------------
-@login_required
-def organization_list(request):
-    filterset = OrganizationFilterSet(
-        request.GET, queryset=selectors.organizations_for_list(request.user), request=request
-    )
-    return _list(
-        request,
-        filterset,
-        "registry/organization_list.html",
-        "registry/_organization_table.html",
-        exports.organizations_xlsx,
-        f"организации_{date.today():%d.%m.%Y}.xlsx",
-        "organizations",
-        exports.organizations_export_job,
-    )
+class OrganizationListView(ScopedListView):
+    model = Organization
+    selector = staticmethod(selectors.organizations_for_list)
+    filterset_class = OrganizationFilterSet
+    table = OrganizationTable
+    title = "Организации"
+    context_object_name = "organizations"
+    create_url_name = "organization-create"
+    create_action = EDIT_ORGANIZATIONS
+    create_label = "Добавить организацию"
+    export = staticmethod(exports.organizations_xlsx)
+    export_filename = "организации_{date}.xlsx"
+    export_kind = "export_organizations"
+    export_title = "Выгрузка организаций в XLSX"
+    export_what = "организаций"
 
 
-@login_required
-def organization_detail(request, pk):
-    organization = selectors.organization_get(request.user, pk)
-    staff = paginate(request, selectors.organization_staff(request.user, organization), 50)
-    return render(
-        request,
-        "registry/organization_detail.html",
-        {
-            "organization": organization,
-            "staff": staff,
-            "team": selectors.management_team(request.user, organization),
-            "can_edit": scope_of(request.user).can_edit_organization(organization),
-            "can_issue_accounts": scope_of(request.user).can("registry.edit_people", organization),
-        },
-    )
+class OrganizationDetailView(ScopedDetailView):
+    model = Organization
+    selector = staticmethod(selectors.organizations_for_list)
+    template_name = "registry/organization_detail.html"
+    context_object_name = "organization"
+    edit_action = EDIT_ORGANIZATIONS
+    edit_url_name = "organization-edit"
+
+    def get_context(self, organization):
+        user = self.request.user
+        staff = selectors.organization_staff(user, organization)
+        return {
+            "staff": paginate(self.request, staff, 50),
+            "team": selectors.management_team(user, organization),
+            "can_issue_accounts": self.allowed(EDIT_PEOPLE, organization),
+        }
 
 
-@login_required
-def organization_create(request):
-    require(scope_of(request.user).can_edit_organizations)
-    form = OrganizationForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        organization = save_through_service(
-            form, lambda: services.organization_create(request.user, form.cleaned_data)
-        )
-        if organization:
-            messages.success(request, "Организация добавлена.")
-            return redirect("organization-detail", organization.pk)
-    return render(request, "registry/form.html", {"form": form, "title": "Новая организация"})
+class OrganizationFormView(ServiceFormView):
+    model = Organization
+    selector = staticmethod(selectors.organizations_for_list)
+    form_class = OrganizationForm
+    action = EDIT_ORGANIZATIONS
 
 
-@login_required
-def organization_edit(request, pk):
-    organization = selectors.organization_get(request.user, pk)
-    require(scope_of(request.user).can_edit_organization(organization))
-    form = OrganizationForm(request.POST or None, instance=organization, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if save_through_service(
-            form, lambda: services.organization_update(request.user, organization, data)
-        ):
-            messages.success(request, "Изменения сохранены.")
-            return redirect("organization-detail", organization.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": f"Изменение: {organization.short_name}", "back": organization},
-    )
+class OrganizationCreateView(OrganizationFormView):
+    service = staticmethod(services.organization_create)
+    title = "Новая организация"
+    success_message = "Организация добавлена."
+
+
+class OrganizationEditView(OrganizationFormView):
+    service = staticmethod(services.organization_update)
+    title = "Изменение: {object.short_name}"
 
 
 # -- people ------------------------------------------------------------------------------------
-@login_required
-def person_list(request):
-    filterset = PersonFilterSet(
-        request.GET, queryset=selectors.people_for_list(request.user), request=request
-    )
-    return _list(
-        request,
-        filterset,
-        "registry/person_list.html",
-        "registry/_person_table.html",
-        exports.people_xlsx,
-        f"работники_{date.today():%d.%m.%Y}.xlsx",
-        "people",
-        exports.people_export_job,
-    )
+class PersonListView(ScopedListView):
+    model = Person
+    selector = staticmethod(selectors.people_for_list)
+    filterset_class = PersonFilterSet
+    table = PersonTable
+    template_name = "registry/person_list.html"
+    title = "Работники"
+    context_object_name = "people"
+    create_url_name = "person-create"
+    create_action = EDIT_PEOPLE
+    create_label = "Добавить работника"
+    export = staticmethod(exports.people_xlsx)
+    export_filename = "работники_{date}.xlsx"
+    export_kind = "export_people"
+    export_title = "Выгрузка работников в XLSX"
+    export_what = "работников"
 
 
-@login_required
-def person_detail(request, pk):
-    person = selectors.person_get(request.user, pk)
-    return render(
-        request,
-        "registry/person_detail.html",
-        {
-            "person": person,
-            "employments": person.employments.all(),
-            "can_edit": scope_of(request.user).can_edit_person(person),
-        },
-    )
+class PersonDetailView(ScopedDetailView):
+    model = Person
+    selector = staticmethod(selectors.people_for_list)
+    template_name = "registry/person_detail.html"
+    context_object_name = "person"
+    edit_action = EDIT_PEOPLE
+    edit_url_name = "person-edit"
+
+    def get_context(self, person):
+        return {"employments": person.employments.all()}
 
 
-@login_required
-def person_history(request, pk):
-    person = selectors.person_get(request.user, pk)
-    return render(
-        request,
-        "registry/person_history.html",
-        {"person": person, "entries": selectors.person_history(person)},
-    )
+class PersonHistoryView(ScopedDetailView):
+    model = Person
+    selector = staticmethod(selectors.people_visible)
+    template_name = "registry/person_history.html"
+    context_object_name = "person"
+
+    def get_context(self, person):
+        return {"entries": selectors.person_history(person)}
 
 
-@login_required
-def person_create(request):
-    require(scope_of(request.user).can_edit_registry)
-    form = PersonForm(request.POST or None, prefix="person")
-    employment_form = EmploymentForm(request.POST or None, user=request.user, prefix="job")
-    if form.is_valid() and employment_form.is_valid():
-        person = save_through_service(
-            form,
-            lambda: services.person_create(
-                request.user, form.cleaned_data, employment=employment_form.cleaned_data
-            ),
-        )
-        if person:
-            messages.success(request, "Работник добавлен.")
-            return redirect("person-detail", person.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "extra_form": employment_form, "title": "Новый работник"},
-    )
+class PersonCreateView(ServiceFormView):
+    model = Person
+    form_class = PersonForm
+    form_prefix = "person"
+    extra_forms = {"employment": ExtraForm("Место работы", EmploymentForm, prefix="job")}
+    service = staticmethod(services.person_create)
+    action = EDIT_PEOPLE
+    title = "Новый работник"
+    success_message = "Работник добавлен."
 
 
-@login_required
-def person_edit(request, pk):
-    person = selectors.person_get(request.user, pk)
-    require(scope_of(request.user).can_edit_person(person))
-    form = PersonForm(request.POST or None, instance=person)
-    if form.is_valid():
-        data = form.cleaned_data
-        if save_through_service(form, lambda: services.person_update(request.user, person, data)):
-            messages.success(request, "Изменения сохранены.")
-            return redirect("person-detail", person.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": f"Изменение: {person.full_name}", "back": person},
-    )
+class PersonEditView(ServiceFormView):
+    model = Person
+    selector = staticmethod(selectors.people_for_list)
+    form_class = PersonForm
+    service = staticmethod(services.person_update)
+    action = EDIT_PEOPLE
+    title = "Изменение: {object.full_name}"
 
 
 # -- employments -------------------------------------------------------------------------------

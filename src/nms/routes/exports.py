@@ -1,13 +1,23 @@
-"""Exports of routes: one ИОМ as a Word document in the official form, the register as XLSX.
+"""Exports of routes: one ИОМ as a Word document in the official form, the register as XLSX,
+the Word documents of the whole register as one ZIP.
 
 The Word form follows seed 002: general information, deficits found, the map of professional
 development by level, evaluation and self-evaluation, then the signatures.
+
+A big register export and the documents of the register run as background jobs
+(`register_export_job`, `route_documents_job`, DESIGN.md §3): the job filters the register again
+as the user who asked, with the query of the list page (or of the API call).
 """
 
+import re
+import zipfile
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from types import SimpleNamespace
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -18,11 +28,13 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook import Workbook
 
+from nms.common.jobs import JobFailed, JobOutcome, job_start, job_work
 from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
 from nms.diagnostics.models import Result
 from nms.registry.models import Employment
+from nms.routes.filters import RouteFilterSet
 from nms.routes.models import Level, Route, Status
-from nms.routes.selectors import outcome
+from nms.routes.selectors import outcome, register
 
 FONT = "Times New Roman"
 TITLE = "Индивидуальный образовательный маршрут педагогического работника"
@@ -306,12 +318,14 @@ REGISTER_COLUMNS = [
 ]  # fmt: skip
 
 
-def register_xlsx(routes: QuerySet[Route]) -> bytes:
-    """The register (`selectors.register`, possibly filtered) as one sheet, in one query.
+def register_xlsx(routes: QuerySet[Route], progress=None) -> bytes:
+    """The register (`selectors.register`, possibly filtered) as one sheet, in one query
+    (one more to count the rows when `progress(done, total)` is given).
 
     The organization and municipality are those of the person's main employment (the same
     choice as section 1: not part-time first, then the oldest record).
     """
+    total = routes.count() if progress else 0
     main = Employment.objects.filter(person=OuterRef("person_id")).order_by("is_part_time", "id")
     routes = routes.annotate(
         main_organization=Subquery(main.values("organization__short_name")[:1]),
@@ -325,8 +339,10 @@ def register_xlsx(routes: QuerySet[Route]) -> bytes:
         cell.number_format = "DD.MM.YYYY"
         return cell
 
-    for route in routes.iterator(chunk_size=CHUNK):
+    for done, route in enumerate(routes.iterator(chunk_size=CHUNK), start=1):
         person = route.person
+        if progress:
+            progress(done, total)
         sheet.append(
             [
                 person.full_name, person.snils, route.main_organization or "",
@@ -336,4 +352,120 @@ def register_xlsx(routes: QuerySet[Route]) -> bytes:
                 route.items_done, yes_no(route.is_overdue), day(route.audit_due_on),
             ]
         )  # fmt: skip
+    return workbook_bytes(workbook)
+
+
+# -- the Word documents of the register as one ZIP --------------------------------------------
+UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def document_name(route: Route) -> str:
+    """«Иванова Анна Сергеевна, ИОМ 01.09.2025–31.05.2026.docx»."""
+    name = UNSAFE.sub("_", route.person.full_name).strip(" .") or f"ИОМ {route.pk}"
+    return f"{name}, ИОМ {route.starts_on:{DATE}}–{route.ends_on:{DATE}}.docx"
+
+
+def routes_zip(routes: QuerySet[Route], progress=None) -> tuple[bytes, int]:
+    """One Word document per route (`route_docx`) in a ZIP, and how many; `progress(done,
+    total)` after each document. Two routes of one name and period get «(2)», «(3)»…"""
+    total = routes.count()
+    buffer, names = BytesIO(), set()
+    # A DOCX is compressed already: it is stored as it is.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for done, route in enumerate(routes.iterator(chunk_size=CHUNK), start=1):
+            name = document_name(route)
+            stem, number = name.removesuffix(".docx"), 1
+            while name.casefold() in names:
+                number += 1
+                name = f"{stem} ({number}).docx"
+            names.add(name.casefold())
+            archive.writestr(name, route_docx(route))
+            if progress:
+                progress(done, total)
+    return buffer.getvalue(), total
+
+
+# -- background jobs ---------------------------------------------------------------------------
+ZIP = "application/zip"
+
+
+def _query(query: QueryDict) -> str:
+    """The register's filters of a request, without the page and the format."""
+    query = query.copy()
+    for name in ("format", "page"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _filtered(job) -> QuerySet[Route]:
+    """The register as the list page showed it to the user who started the job."""
+    data = QueryDict(job.params.get("query", ""))
+    request = SimpleNamespace(user=job.user)
+    return RouteFilterSet(data, queryset=register(job.user), request=request).qs
+
+
+def register_export_start(user, query: QueryDict, filename: str):
+    """The register export as a background job (a big one); returns the job."""
+    return job_start(
+        user,
+        kind="export_routes",
+        title="Выгрузка реестра ИОМ в XLSX",
+        work=register_export_job,
+        params={"query": _query(query), "filename": filename},
+    )
+
+
+@job_work(atomic=False, phase="Подготовка выгрузки…")
+def register_export_job(job, progress) -> JobOutcome:
+    content = register_xlsx(_filtered(job), progress)
+    return JobOutcome(
+        file=content,
+        filename=job.params.get("filename", "ИОМ.xlsx"),
+        message=f"Файл готов. Выгружено маршрутов: {job.total}.",
+    )
+
+
+def documents_start(user, query: QueryDict):
+    """«Документы ИОМ»: the Word documents of the register (its filters in `query`) as one ZIP,
+    always a background job — there may be thousands of them; returns the job."""
+    return job_start(
+        user,
+        kind="route_documents",
+        title="Документы ИОМ (Word, ZIP-архив)",
+        work=route_documents_job,
+        params={"query": _query(query), "filename": f"Документы_ИОМ_{date.today():{DATE}}.zip"},
+    )
+
+
+@job_work(atomic=False, phase="Подготовка документов…")
+def route_documents_job(job, progress) -> JobOutcome:
+    content, count = routes_zip(_filtered(job), progress)
+    if not count:
+        raise JobFailed("В реестре с выбранными фильтрами нет маршрутов: документов нет.")
+    return JobOutcome(
+        file=content,
+        filename=job.params.get("filename", "Документы_ИОМ.zip"),
+        content_type=ZIP,
+        message=f"Архив готов. Документов ИОМ: {count}.",
+    )
+
+
+# -- routes from a template: who got one, who was skipped ------------------------------------
+APPLIED_COLUMNS = [("ФИО", 34), ("СНИЛС", 16), ("Начало", 12), ("Окончание", 12)]
+SKIPPED_COLUMNS = [("ФИО", 34), ("СНИЛС", 16), ("Причина", 40)]
+
+
+def template_applied_xlsx(applied) -> bytes:
+    """The result of applying a template (`services.TemplateApplied`): the routes created and
+    the people skipped with the reason, one sheet each."""
+    workbook = Workbook(write_only=True)
+    sheet = add_sheet(workbook, "Созданы", APPLIED_COLUMNS)
+    for route in applied.routes:
+        person = route.person
+        sheet.append(
+            [person.full_name, person.snils, f"{route.starts_on:{DATE}}", f"{route.ends_on:{DATE}}"]
+        )
+    sheet = add_sheet(workbook, "Пропущены", SKIPPED_COLUMNS)
+    for person, reason in applied.skipped:
+        sheet.append([person.full_name, person.snils, reason])
     return workbook_bytes(workbook)

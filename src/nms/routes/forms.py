@@ -6,8 +6,8 @@ from django.utils.text import capfirst
 
 from nms.accounts.scope import scope_of
 from nms.common.forms import DATE_WIDGET
-from nms.diagnostics import maps
-from nms.diagnostics.models import CompetencyArea
+from nms.deficits import maps
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Subject
 from nms.registry.selectors import search_people
 from nms.routes import selectors

@@ -151,7 +151,7 @@ class RouteItem(models.Model):
         help_text="Ссылка на запись каталога (например, program:12); пусто — свободный текст.",
     )
     area = models.ForeignKey(
-        "diagnostics.CompetencyArea",
+        "itembank.CompetencyArea",
         models.PROTECT,
         null=True,
         blank=True,
@@ -243,7 +243,7 @@ class RouteTemplate(models.Model):
     name = models.CharField("наименование", max_length=300)
     description = models.TextField("описание", blank=True)
     areas = models.ManyToManyField(
-        "diagnostics.CompetencyArea", blank=True, verbose_name="дефициты, на которые рассчитан"
+        "itembank.CompetencyArea", blank=True, verbose_name="дефициты, на которые рассчитан"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
@@ -268,7 +268,7 @@ class TemplateItem(models.Model):
     activity_kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     title = models.CharField(max_length=500)
     source = models.CharField(max_length=100, blank=True)
-    area = models.ForeignKey("diagnostics.CompetencyArea", models.PROTECT, null=True, blank=True)
+    area = models.ForeignKey("itembank.CompetencyArea", models.PROTECT, null=True, blank=True)
     competency = models.CharField(max_length=300, blank=True)
     start_offset_days = models.PositiveIntegerField(default=0)
     duration_days = models.PositiveIntegerField(default=30)

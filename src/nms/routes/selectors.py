@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from nms.accounts.models import Role, RoleAssignment, User, active_on
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.text import search_tokens
-from nms.diagnostics import maps
-from nms.diagnostics.models import AreaScore, CompetencyArea, Result
+from nms.deficits import maps
+from nms.diagnostics.models import AreaScore, Result
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Person
 from nms.registry.selectors import filter_people
 from nms.routes import workflow

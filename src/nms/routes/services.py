@@ -5,11 +5,13 @@ two people editing at once: the second is told, and their input is kept by the p
 and (2) keeps a snapshot of the whole route as a new version.
 """
 
+import dataclasses
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from nms.accounts.models import Role
@@ -490,33 +492,89 @@ def template_create(
     return template
 
 
-@transaction.atomic
-def routes_from_template(
-    user, template: RouteTemplate, people, starts_on: date, ends_on: date, *, methodist=None
-) -> list[Route]:
-    """One independent draft route per person, with the template's map, in a few queries.
+TEMPLATE_BATCH = 200  # routes built and saved together when a template is applied
+BUSY = "уже есть действующий маршрут"
 
-    People who already have a route under way are skipped (listed in the exception if all are).
-    """
+
+@dataclass
+class TemplateApplied:
+    """What applying a template did: the routes created, and who was skipped and why."""
+
+    routes: list[Route] = dataclasses.field(default_factory=list)
+    skipped: list[tuple[Person, str]] = dataclasses.field(default_factory=list)
+
+
+def template_apply_check(user, starts_on: date, ends_on: date) -> None:
+    """What is refused before any person is looked at (also before a job is started)."""
     if not can_manage_templates(user):
         raise PermissionDenied("Маршруты по шаблону создаёт методист института.")
     if ends_on <= starts_on:
         raise ValidationError({"ends_on": "Окончание должно быть позже начала."})
-    visible = scope_of(user).people().filter(pk__in=[p.pk for p in people])
-    busy = set(
-        Route.objects.filter(person__in=visible)
-        .exclude(status__in=(Status.COMPLETED, Status.CLOSED))
-        .values_list("person_id", flat=True)
-    )
-    people = list(
-        visible.exclude(pk__in=busy).prefetch_related(
-            "employments__organization__municipality", "employments__position",
-            "employments__subjects",
+
+
+@transaction.atomic
+def routes_from_template(
+    user, template: RouteTemplate, people, starts_on: date, ends_on: date, *, methodist=None
+) -> list[Route]:
+    """One independent draft route per person, with the template's map (see `template_apply`)."""
+    return template_apply(user, template, people, starts_on, ends_on, methodist=methodist).routes
+
+
+@transaction.atomic
+def template_apply(
+    user,
+    template: RouteTemplate,
+    people,
+    starts_on: date,
+    ends_on: date,
+    *,
+    methodist=None,
+    progress=None,
+) -> TemplateApplied:
+    """One independent draft route per person, with the template's map, a few queries per
+    TEMPLATE_BATCH people; `progress(done, total)` after each batch. All or nothing.
+
+    People who already have a route under way are skipped (and named in the answer); people
+    outside the user's scope are left out. If nobody is left, nothing is created (an error).
+    """
+    template_apply_check(user, starts_on, ends_on)
+    chosen = people.values("pk") if isinstance(people, QuerySet) else [p.pk for p in people]
+    visible = scope_of(user).people().filter(pk__in=chosen)
+    under_way = Exists(
+        Route.objects.filter(person=OuterRef("pk")).exclude(
+            status__in=(Status.COMPLETED, Status.CLOSED)
         )
-    )  # fmt: skip
-    if not people:
+    )
+    order = ("last_name", "first_name", "middle_name", "pk")
+    applied = TemplateApplied(
+        skipped=[(p, BUSY) for p in visible.filter(under_way).order_by(*order)]
+    )
+    ids = list(visible.exclude(under_way).order_by(*order).values_list("pk", flat=True))
+    if not ids:
         raise ValidationError("Ни для кого из выбранных нельзя создать маршрут.")
-    results = _latest_results([p.pk for p in people])
+    template_items = list(template.items.all())
+    if progress:
+        progress(0, len(ids))
+    for start in range(0, len(ids), TEMPLATE_BATCH):
+        batch = ids[start : start + TEMPLATE_BATCH]
+        applied.routes += _routes_from_template(
+            user, template, template_items, batch, starts_on, ends_on, methodist
+        )
+        if progress:
+            progress(start + len(batch), len(ids))
+    return applied
+
+
+def _routes_from_template(
+    user, template, template_items, person_ids, starts_on, ends_on, methodist
+) -> list[Route]:
+    people = Person.objects.filter(pk__in=person_ids).prefetch_related(
+        "employments__organization__municipality", "employments__position",
+        "employments__subjects",
+    )  # fmt: skip
+    position = {pk: index for index, pk in enumerate(person_ids)}
+    people = sorted(people, key=lambda p: position[p.pk])
+    results = _latest_results(person_ids)
     routes = [
         _build(p, starts_on, ends_on, methodist=methodist, tutor=user, result=results.get(p.pk))
         for p in people
@@ -524,7 +582,6 @@ def routes_from_template(
     for route in routes:
         route.template = template
     Route.objects.bulk_create(routes)
-    template_items = list(template.items.all())
     RouteItem.objects.bulk_create(
         RouteItem(
             route=route,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from nms.diagnostics.models import CompetencyArea
+from nms.itembank.models import CompetencyArea
 from nms.routes.models import ActivityKind, Level, RouteItem, TemplateItem
 
 

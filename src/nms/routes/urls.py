@@ -5,6 +5,7 @@ from nms.routes import views
 urlpatterns = [
     path("", views.route_list, name="route-list"),
     path("attention/", views.route_dashboard, name="route-dashboard"),
+    path("documents/", views.route_documents, name="route-documents"),
     path("new/", views.route_create, name="route-create"),
     path("<int:pk>/", views.route_detail, name="route-detail"),
     path("<int:pk>/docx/", views.route_docx, name="route-docx"),

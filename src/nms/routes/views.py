@@ -3,6 +3,7 @@
 from datetime import date
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from nms.common import jobs
 from nms.common.pagination import paginate
 from nms.common.views import require, save_through_service, xlsx_response
 from nms.routes import exports, selectors, services, suggestions, workflow
@@ -84,9 +86,11 @@ def route_list(request):
     user = request.user
     filterset = RouteFilterSet(request.GET, queryset=selectors.register(user), request=request)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            exports.register_xlsx(filterset.qs), f"ИОМ_{date.today():%d.%m.%Y}.xlsx"
-        )
+        # Above the limit the export is a background job with a progress bar (DESIGN.md §3).
+        filename = f"ИОМ_{date.today():%d.%m.%Y}.xlsx"
+        if filterset.qs.count() <= settings.NMS_EXPORT_SYNC_LIMIT:
+            return xlsx_response(exports.register_xlsx(filterset.qs), filename)
+        return redirect(exports.register_export_start(user, request.GET, filename))
     page = paginate(request, filterset.qs)
     context = {
         "filter": filterset,
@@ -97,6 +101,14 @@ def route_list(request):
     }
     template = "routes/_route_table.html" if request.htmx else "routes/route_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def route_documents(request):
+    """«Документы ИОМ»: the Word documents of the register (the list's filters are in the query)
+    as one ZIP — always a background job; the job's page shows the progress and the link."""
+    return redirect(exports.documents_start(request.user, request.GET))
 
 
 @login_required
@@ -410,16 +422,12 @@ def template_apply(request, pk):
     people = None
     if form.is_valid():
         data = form.cleaned_data
-        people = selectors.template_candidates(
-            user,
-            template,
-            profile=data["profile"],
-            municipality=data["municipality"],
-            organization=data["organization"],
-            subject=data["subject"],
-            only_deficit=data["only_deficit"],
-        )
-        if "create" in request.POST:
+        people = _candidates(user, template, data)
+        if "create" in request.POST and people.count() > _sync_routes_limit():
+            job = _save(form, lambda: _template_job_start(request, template, data))
+            if job:
+                return redirect(job)
+        elif "create" in request.POST:
             routes = _save(
                 form,
                 lambda: services.routes_from_template(
@@ -443,6 +451,7 @@ def template_apply(request, pk):
             "form": form,
             "people": people[:PREVIEW_ROWS] if people is not None else None,
             "people_count": people.count() if people is not None else 0,
+            "sync_limit": _sync_routes_limit(),
         },
     )
 
@@ -458,3 +467,82 @@ def route_file(request, pk, kind, object_pk):
         file = selectors.report_get(route, object_pk).file
     require(bool(file))
     return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+
+
+# -- templates for many people: a background job -------------------------------------------------
+TEMPLATE_FIELDS = (
+    "profile", "municipality", "organization", "subject", "only_deficit", "starts_on", "ends_on",
+    "methodist",
+)  # fmt: skip
+SKIPPED_SHOWN = 400  # characters of the names of those skipped in the job's message
+
+
+def _sync_routes_limit() -> int:
+    """Routes from a template for more people than this are created by a background job."""
+    return settings.NMS_SYNC_ROUTES_LIMIT
+
+
+def _candidates(user, template, data: dict):
+    return selectors.template_candidates(
+        user,
+        template,
+        profile=data["profile"],
+        municipality=data["municipality"],
+        organization=data["organization"],
+        subject=data["subject"],
+        only_deficit=data["only_deficit"],
+    )
+
+
+def _template_job_start(request, template, data: dict):
+    """The form is kept with the job as it was sent; the job checks it again as its user."""
+    services.template_apply_check(request.user, data["starts_on"], data["ends_on"])
+    form = {name: request.POST[name] for name in TEMPLATE_FIELDS if name in request.POST}
+    return jobs.job_start(
+        request.user,
+        kind="routes_from_template",
+        title=f"ИОМ по шаблону «{template.name}»",
+        work=template_job,
+        params={"template": template.pk, "form": form},
+    )
+
+
+@jobs.job_work(phase="Отбор работников…")
+def template_job(job, progress) -> jobs.JobOutcome:
+    """Routes from a template as a job: one transaction (nothing is created if it fails); the
+    result is a message with the counts and a file listing who got a route and who was skipped."""
+    user = job.user
+    template = selectors.template_get(user, job.params["template"])
+    form = TemplateApplyForm(job.params["form"], user=user)
+    if not form.is_valid():
+        errors = " ".join(e for field in form.errors.values() for e in field)
+        raise jobs.JobFailed(f"Условия отбора больше не подходят: {errors}")
+    data = form.cleaned_data
+    progress.phase("Создание маршрутов…")
+    applied = services.template_apply(
+        user,
+        template,
+        _candidates(user, template, data),
+        data["starts_on"],
+        data["ends_on"],
+        methodist=data["methodist"],
+        progress=progress,
+    )
+    return jobs.JobOutcome(
+        file=exports.template_applied_xlsx(applied),
+        filename=f"ИОМ_по_шаблону_{date.today():%d.%m.%Y}.xlsx",
+        message=_applied_message(applied),
+    )
+
+
+def _applied_message(applied) -> str:
+    text = _routes_created(len(applied.routes))
+    if not applied.skipped:
+        return f"{text} Пропущенных нет."
+    names = ", ".join(person.full_name for person, _ in applied.skipped)
+    if len(names) > SKIPPED_SHOWN:
+        names = names[:SKIPPED_SHOWN].rsplit(", ", 1)[0] + " и другие"
+    return (
+        f"{text} Пропущено: {len(applied.skipped)} ({services.BUSY}): {names}. "
+        "Полный список — в файле."
+    )

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from nms.diagnostics.areas import install
+    from nms.itembank.areas import install
 
     install(
         apps.get_model("diagnostics", "CompetencyArea"),

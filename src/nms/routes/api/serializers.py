@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from nms.accounts.models import User
 from nms.common.api import ScopedPrimaryKeyField
-from nms.diagnostics.models import CompetencyArea
+from nms.itembank.models import CompetencyArea
 from nms.registry.models import Person
 from nms.routes import selectors, services, workflow
 from nms.routes.access import roles_on

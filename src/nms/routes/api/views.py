@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -22,6 +23,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from nms.common.api import service_errors
+from nms.common.api_jobs import JobSerializer
 from nms.common.filters import ById
 from nms.common.views import xlsx_response
 from nms.registry.models import Person
@@ -52,7 +54,7 @@ from nms.routes.api.serializers import (
     TransitionSerializer,
     VersionSerializer,
 )
-from nms.routes.exports import register_xlsx, route_docx
+from nms.routes.exports import documents_start, register_xlsx, route_docx
 from nms.routes.filters import RouteFilterSet
 from nms.routes.models import ItemReport, Route, RouteItem, RouteTemplate
 from nms.routes.suggestions import suggest
@@ -120,7 +122,7 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "export"):
+        if self.action in ("list", "export", "documents"):
             return selectors.register(user)
         if self.action == "retrieve":
             return selectors.routes_detailed(user)
@@ -266,6 +268,18 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """Реестр маршрутов (XLSX) с теми же фильтрами, что и список."""
         routes = self.filter_queryset(self.get_queryset())
         return xlsx_response(register_xlsx(routes), "Реестр ИОМ.xlsx")
+
+    @extend_schema(filters=True, request=None, responses={202: JobSerializer})
+    @action(detail=False, methods=["post"])
+    def documents(self, request):
+        """Документы ИОМ: Word-документы всех маршрутов реестра (с теми же фильтрами, что и
+        список) одним ZIP-архивом. Готовятся в фоне: ответ 202 — задача; её состояние и ссылка
+        на архив — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
+        self.filter_queryset(self.get_queryset())  # a wrong filter is 400, before any job
+        job = documents_start(request.user, request.query_params)
+        data = JobSerializer(job, context=self.get_serializer_context()).data
+        location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     @extend_schema(responses=DashboardSerializer)
     @action(detail=False, methods=["get"], pagination_class=None)

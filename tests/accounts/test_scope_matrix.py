@@ -318,6 +318,7 @@ def test_lists_exports_and_counts_leave_the_outside_out(matrix):
                     leaks.append((role, name + query, leaked))
     assert not leaks, "\n".join(map(str, leaks))
     assert pages > 50
+    print(f"scope matrix: {pages} list, export and count responses read for outside names")
 
 
 def test_the_inside_is_seen(matrix):
@@ -327,3 +328,41 @@ def test_the_inside_is_seen(matrix):
     assert matrix["inside"].mark in client.get(reverse("api-person-list")).content.decode()
     client = _client(matrix["users"]["teacher"])
     assert client.get(reverse("route-detail", args=[matrix["inside"].route.pk])).status_code == 200
+
+
+# URLs that take objects in the query string or the body rather than the path.
+QUERY_OBJECTS = {
+    "accounts-issue": lambda w: [
+        f"?organization={w.school.pk}",
+        f"?municipality={w.municipality.pk}",
+        f"?person={w.person.pk}",
+    ],
+}
+BODY_OBJECTS = {
+    "api-accounts-issue": lambda w: [
+        {"organization": w.school.pk},
+        {"municipality": w.municipality.pk},
+        {"people": [w.person.pk]},
+    ],
+}
+# Roles that may issue accounts at all; the others are refused whatever the object.
+ISSUERS = ("cnppm", "municipal", "school")
+
+
+def test_objects_in_the_query_or_the_body_outside_the_scope_answer_404(matrix):
+    leaks = []
+    for role in ISSUERS:
+        client = _client(matrix["users"][role])
+        for world in _outside(matrix, role):
+            for name, queries in QUERY_OBJECTS.items():
+                for query in queries(world):
+                    for method in ("get", "post"):
+                        status = getattr(client, method)(reverse(name) + query).status_code
+                        if status != 404:
+                            leaks.append((role, name + query, method, status))
+            for name, bodies in BODY_OBJECTS.items():
+                for body in bodies(world):
+                    status = client.post(reverse(name), body, format="json").status_code
+                    if status != 404:
+                        leaks.append((role, name, body, status))
+    assert not leaks, "\n".join(map(str, leaks))

@@ -566,7 +566,9 @@ def test_command_imports_a_file(two_municipalities, tmp_path, capsys):
 
     call_command("import-staff", str(path))
 
-    assert "Добавлено: 3" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "Добавлено: 3" in printed.out
+    assert "обработано строк: 3 из 3" in printed.err  # the command prints its progress
     assert Person.objects.filter(snils__in=[SNILS_A, SNILS_B]).count() == 2
 
 

@@ -6,8 +6,6 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
@@ -158,17 +156,15 @@ def test_a_role_without_the_right_is_refused(world):
         provisioning.accounts_create(world["ministry"], [world["a"]["director"]])
 
 
-def _issue_for(actor, count, school):
-    people = [staff(school, "Петрова", "Анна", "Ивановна") for _ in range(count)]
-    actor = User.objects.get(pk=actor.pk)  # a fresh user: its scope is loaded inside
-    with CaptureQueriesContext(connection) as queries:
-        issued = provisioning.accounts_create(actor, [p.pk for p in people])
-    assert len([a for a in issued if not a.skipped]) == count
-    return len(queries)
-
-
-def test_query_count_does_not_grow_with_the_people(world, make_user):
+def test_query_count_does_not_grow_with_the_people(world, make_user, count_queries):
     from tests.factories import OrganizationFactory
+
+    def _issue_for(actor, count, school):
+        people = [staff(school, "Петрова", "Анна", "Ивановна") for _ in range(count)]
+        actor = User.objects.get(pk=actor.pk)  # a fresh user: its scope is loaded inside
+        queries, issued = count_queries(provisioning.accounts_create, actor, [p.pk for p in people])
+        assert len([a for a in issued if not a.skipped]) == count
+        return queries
 
     school_5 = OrganizationFactory(municipality=world["a"]["municipality"])
     school_50 = OrganizationFactory(municipality=world["a"]["municipality"])

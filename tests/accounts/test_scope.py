@@ -2,24 +2,7 @@
 
 import pytest
 
-from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
-
-
-@pytest.fixture
-def users(make_user, two_municipalities):
-    a = two_municipalities["a"]
-    methodist = make_user(Role.METHODIST)
-    methodist.assigned_people.add(a["teacher"])
-    return {
-        "admin": make_user(Role.ADMIN),
-        "ministry": make_user(Role.MINISTRY),
-        "cnppm": make_user(Role.CNPPM),
-        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
-        "school": make_user(Role.SCHOOL, organization=a["school"]),
-        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
-        "methodist": methodist,
-    }
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,6 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from nms.accounts.models import Role
@@ -147,7 +145,7 @@ def test_user_without_roles_is_told_so(client, db):
 
 
 def test_home_counts_only_scope(client, make_user, two_municipalities):
-    """Moved here from tests/registry/test_pages.py: figures stay within the user's scope."""
+    """Figures stay within the user's scope."""
     user = make_user(Role.MUNICIPAL, municipality=two_municipalities["a"]["municipality"])
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
@@ -268,14 +266,13 @@ def test_routes_active_and_overdue_count_their_lists(client, routes_world, make_
 
 
 # -- bounded queries -------------------------------------------------------------------------
-def _queries(client, user) -> int:
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("home")).status_code == 200
-    return len(queries)
+def test_queries_do_not_grow_with_routes(client, actors, region, two_municipalities, count_queries):
+    def _queries(client, user) -> int:
+        client.force_login(user)
+        count, response = count_queries(client.get, reverse("home"))
+        assert response.status_code == 200
+        return count
 
-
-def test_queries_do_not_grow_with_routes(client, actors, region, two_municipalities):
     a = two_municipalities["a"]
     user = actors["methodist"]
     user.person = EmploymentFactory(organization=a["school"]).person

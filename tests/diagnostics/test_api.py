@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -51,19 +49,6 @@ def items(areas):
         "ict_multi": make_item(areas["ict"], "i2", 1, kind=ItemKind.MULTIPLE),  # key [0, 2]
         "met_short": make_item(areas["methodical"], "m1", 1, kind=ItemKind.SHORT),  # ["ФГОС"]
         "met_match": make_item(areas["methodical"], "m2", 1, kind=ItemKind.MATCHING),  # [2, 0, 1]
-    }
-
-
-@pytest.fixture
-def users(make_user, two_municipalities):
-    a = two_municipalities["a"]
-    return {
-        "cnppm": make_user(Role.CNPPM),
-        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
-        "school": make_user(Role.SCHOOL, organization=a["school"]),
-        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
-        "colleague": make_user(Role.TEACHER, person=a["director"]),
-        "expert": make_user(Role.EXPERT, person=two_municipalities["b"]["teacher"]),
     }
 
 
@@ -298,13 +283,6 @@ LIST_QUERIES = {
 }
 
 
-def _queries(client, path) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def _add_rows(procedure, areas, region, n: int) -> None:
     for _ in range(n):
         person = PersonFactory(region=region)
@@ -320,8 +298,14 @@ def _add_rows(procedure, areas, region, n: int) -> None:
         make_item(areas["ict"], person.last_name, 1)
 
 
-def test_lists_run_a_fixed_number_of_queries(procedure, users, areas, region):
+def test_lists_run_a_fixed_number_of_queries(procedure, users, areas, region, count_queries):
     client = client_for(users["cnppm"])
+
+    def _queries(client, path) -> int:
+        count, response = count_queries(client.get, path)
+        assert response.status_code == 200
+        return count
+
     _add_rows(procedure, areas, region, 2)
     few = {path: _queries(client, f"{API}/{path}/") for path in LIST_QUERIES}
     _add_rows(procedure, areas, region, 18)

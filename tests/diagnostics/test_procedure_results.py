@@ -290,13 +290,12 @@ def _add_results(procedure, areas, count):
         _record(person, procedure, areas, methodical=n % 11, psychological=5, ict=10)
 
 
-def _queries(client, url, params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url, params).status_code == 200
-    return len(queries)
+def test_fixed_number_of_queries_whatever_the_rows(client, cnppm, procedure, areas, count_queries):
+    def _queries(client, url, params) -> int:
+        count, response = count_queries(client.get, url, params)
+        assert response.status_code == 200
+        return count
 
-
-def test_fixed_number_of_queries_whatever_the_rows(client, cnppm, procedure, areas):
     client.force_login(cnppm)
     url = reverse("procedure-results", args=[procedure.pk])
     _add_results(procedure, areas, 3)

@@ -4,7 +4,6 @@ through the bank's services, the competency areas for everyone."""
 import pytest
 from rest_framework.test import APIClient
 
-from nms.accounts.models import Role
 from nms.itembank.models import ItemKind, ReviewStatus
 from tests.itembank.conftest import make_item
 
@@ -38,19 +37,6 @@ def items(areas):
         "ict_multi": make_item(areas["ict"], "i2", 1, kind=ItemKind.MULTIPLE),  # key [0, 2]
         "met_short": make_item(areas["methodical"], "m1", 1, kind=ItemKind.SHORT),  # ["ФГОС"]
         "met_match": make_item(areas["methodical"], "m2", 1, kind=ItemKind.MATCHING),  # [2, 0, 1]
-    }
-
-
-@pytest.fixture
-def users(make_user, two_municipalities):
-    a = two_municipalities["a"]
-    return {
-        "cnppm": make_user(Role.CNPPM),
-        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
-        "school": make_user(Role.SCHOOL, organization=a["school"]),
-        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
-        "colleague": make_user(Role.TEACHER, person=a["director"]),
-        "expert": make_user(Role.EXPERT, person=two_municipalities["b"]["teacher"]),
     }
 
 

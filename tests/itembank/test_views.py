@@ -3,8 +3,6 @@
 from io import BytesIO
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -181,16 +179,15 @@ def test_import_page_shows_the_report(client, cnppm, areas):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+def test_list_runs_a_fixed_number_of_queries(client, cnppm, areas, count_queries):
+    def queries(url) -> int:
+        count, response = count_queries(client.get, url)
+        assert response.status_code == 200
+        return count
 
-
-def test_list_runs_a_fixed_number_of_queries(client, cnppm, areas):
     make_item(areas["ict"], "Q-0")
-    first = _queries(client, reverse("bank-list"))
+    first = queries(reverse("bank-list"))
     for n in range(1, 25):
         make_item(areas["ict"], f"Q-{n}", kind=list(ItemKind)[n % 5])
-    assert _queries(client, reverse("bank-list")) == first
-    assert _queries(client, reverse("bank-list") + "?q=Задание") == first
+    assert queries(reverse("bank-list")) == first
+    assert queries(reverse("bank-list") + "?q=Задание") == first

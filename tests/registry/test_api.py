@@ -4,8 +4,6 @@ errors in Russian, filters and a fixed number of queries per list."""
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
@@ -17,22 +15,6 @@ from tests.factories import EmploymentFactory, OrganizationFactory, PersonFactor
 API = "/api/v1"
 NEW_INN = inn_with_checksum("190999999")
 BAD_INN = NEW_INN[:-1] + str((int(NEW_INN[-1]) + 1) % 10)
-
-
-@pytest.fixture
-def users(make_user, two_municipalities):
-    a = two_municipalities["a"]
-    methodist = make_user(Role.METHODIST)
-    methodist.assigned_people.add(a["teacher"])
-    return {
-        "admin": make_user(Role.ADMIN),
-        "ministry": make_user(Role.MINISTRY),
-        "cnppm": make_user(Role.CNPPM),
-        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
-        "school": make_user(Role.SCHOOL, organization=a["school"]),
-        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
-        "methodist": methodist,
-    }
 
 
 def client_for(user) -> APIClient:
@@ -394,17 +376,16 @@ def _add_staff(region, count: int) -> None:
             job.subjects.set(subjects[: 1 + n % 3])
 
 
-def _queries(client, path) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_lists_run_a_fixed_number_of_queries(region, make_user):
+def test_lists_run_a_fixed_number_of_queries(region, make_user, count_queries):
     user = make_user(Role.CNPPM)
     scope_of(user)  # the role assignments, read once per request (here: once per user object)
     client = client_for(user)
+
+    def _queries(client, path) -> int:
+        count, response = count_queries(client.get, path)
+        assert response.status_code == 200
+        return count
+
     paths = ("people", "organizations", "employments")
     _add_staff(region, 3)
     few = {path: _queries(client, f"{API}/{path}/") for path in paths}

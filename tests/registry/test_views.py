@@ -3,8 +3,6 @@
 from io import BytesIO
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -87,14 +85,14 @@ def test_filters_manager_and_young(client, make_user, two_municipalities):
     assert two_municipalities["a"]["director"].last_name in page
 
 
-def _list_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_list_pages_run_fixed_number_of_queries(client, make_user, region):
+def test_list_pages_run_fixed_number_of_queries(client, make_user, region, count_queries):
     client.force_login(make_user(Role.CNPPM))
+
+    def _list_queries(client, url):
+        count, response = count_queries(client.get, url)
+        assert response.status_code == 200
+        return count
+
     school = OrganizationFactory()
     EmploymentFactory(organization=school)
     counts = [

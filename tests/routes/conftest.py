@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from nms.accounts.models import Role
 from nms.diagnostics.models import Procedure, ResultSource
 from nms.diagnostics.services import result_record
 from nms.itembank.models import CompetencyArea
@@ -13,20 +12,9 @@ TODAY = date.today()
 
 
 @pytest.fixture
-def actors(make_user, two_municipalities):
-    a = two_municipalities["a"]
-    methodist = make_user(Role.METHODIST)
-    methodist.assigned_people.add(a["teacher"])
-    return {
-        "teacher": make_user(Role.TEACHER, person=a["teacher"]),
-        "cnppm": make_user(Role.CNPPM),
-        "school": make_user(Role.SCHOOL, organization=a["school"]),
-        "methodist": methodist,
-        "municipal": make_user(Role.MUNICIPAL, municipality=a["municipality"]),
-        "ministry": make_user(Role.MINISTRY),
-        "other_teacher": make_user(Role.TEACHER, person=a["director"]),
-        "other_school": make_user(Role.SCHOOL, organization=two_municipalities["b"]["school"]),
-    }
+def actors(users):
+    """The users of every role (tests/conftest.py), the director of school A as `other_teacher`."""
+    return {**users, "other_teacher": users["colleague"]}
 
 
 def _procedure(region, name, kind, taken_on):

@@ -7,8 +7,6 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -482,12 +480,13 @@ def _routes_for(actors, two_municipalities, count: int) -> None:
     )  # fmt: skip
 
 
-def test_register_runs_a_fixed_number_of_queries(clients, actors, two_municipalities):
+def test_register_runs_a_fixed_number_of_queries(
+    clients, actors, two_municipalities, count_queries
+):
     def queries() -> tuple[int, int]:
-        with CaptureQueriesContext(connection) as captured:
-            response = clients["cnppm"].get(f"{API}/")
+        count, response = count_queries(clients["cnppm"].get, f"{API}/")
         assert response.status_code == 200
-        return len(captured), response.json()["count"]
+        return count, response.json()["count"]
 
     _routes_for(actors, two_municipalities, 3)
     assert queries() == (REGISTER_QUERIES, 3)

@@ -5,8 +5,6 @@ from io import BytesIO
 
 import docx
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
@@ -134,12 +132,11 @@ def test_word_form_of_completed_route_has_evaluation_and_outcome(
     assert actors["methodist"].display_name in signatures[1][1]
 
 
-def test_word_export_queries_do_not_grow_with_the_map(route, actors):
+def test_word_export_queries_do_not_grow_with_the_map(route, actors, count_queries):
     def queries():
         fresh = selectors.route_get(actors["cnppm"], route.pk)
-        with CaptureQueriesContext(connection) as captured:
-            route_docx(fresh)
-        return len(captured)
+        count, _ = count_queries(route_docx, fresh)
+        return count
 
     _add_map(route, actors, MAP_ITEMS[:1])
     one = queries()
@@ -204,13 +201,14 @@ def _make_routes(count, school, region, methodist):
             )  # fmt: skip
 
 
-def test_register_xlsx_queries_do_not_grow_with_the_rows(region, actors, two_municipalities):
+def test_register_xlsx_queries_do_not_grow_with_the_rows(
+    region, actors, two_municipalities, count_queries
+):
     school = two_municipalities["a"]["school"]
 
     def export():
-        with CaptureQueriesContext(connection) as captured:
-            data = register_xlsx(selectors.register(actors["cnppm"]))
-        return len(captured), len(_sheet_rows(data)[1])
+        count, data = count_queries(lambda: register_xlsx(selectors.register(actors["cnppm"])))
+        return count, len(_sheet_rows(data)[1])
 
     scope_of(actors["cnppm"])  # the scope's assignments are read once per request
     _make_routes(3, school, region, actors["methodist"])

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -297,3 +298,48 @@ def test_an_import_view_takes_a_file_as_a_job(rf, make_user, two_municipalities)
     )
     assert job.report["created"] == 1
     assert Organization.objects.filter(inn=inn, municipality__oktmo=oktmo).exists()
+
+
+# -- pages a role lacks entirely, one kind of import ----------------------------------------------
+def test_a_page_without_its_view_action_or_write_is_404(rf, make_user):
+    """`view_action`: any method of the page answers 404 without it; `hide_refusals`: a refused
+    write is 404 too (the item bank's pages for a role without the bank)."""
+    from nms.itembank.views import ItemCreateView, ItemListView
+
+    def status(view, user):
+        request = rf.get("/")
+        request.user = user
+        try:
+            return view.as_view()(request).status_code
+        except Http404:
+            return 404
+
+    expert, teacher = make_user(Role.EXPERT), make_user(Role.TEACHER)
+    assert status(ItemListView, expert) == 200
+    assert status(ItemListView, teacher) == 404
+    assert status(ItemCreateView, expert) == 404  # may read the bank, not write it
+    assert status(ItemCreateView, make_user(Role.CNPPM)) == 200
+
+
+def test_an_import_view_of_one_kind_needs_no_choice(rf, make_user, two_municipalities):
+    class OneKind(ImportView):
+        spec = ImportSpec(
+            kinds=lambda user: [("organizations", "Организации")], work=import_views.import_job
+        )
+        action = "registry.edit_people"
+        hide_single_kind = True
+
+    def call(method="get", data=None):
+        request = getattr(rf, method)("/", data or {})
+        request.user = make_user(Role.CNPPM)
+        return OneKind.as_view()(request)
+
+    assert 'type="hidden" name="kind"' in call().content.decode()
+    inn = inn_with_checksum("190000302")
+    oktmo = two_municipalities["a"]["municipality"].oktmo
+    content = organization_file(organization_values(inn, oktmo)).getvalue()
+    upload = SimpleUploadedFile("организации.xlsx", content, content_type=XLSX)
+    response = call("post", {"file": upload})  # no kind posted: the only one
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.params == {"kind": "organizations"}
+    assert job.report["created"] == 1

@@ -7,12 +7,16 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
 from nms.accounts.models import Role, User
+from nms.common import jobs
 from nms.common.identifiers import snils_with_checksum
+from nms.common.models import Job, JobStatus
 from nms.deficits import maps
+from nms.diagnostics import importers
 from nms.diagnostics.importers import COLUMNS, PERSON_NOT_FOUND, import_results
 from nms.diagnostics.models import AreaScore, Level, Procedure, Result, ResultSource
 from nms.registry.models import EducationLevel, Person, Sex
@@ -373,16 +377,19 @@ def test_command_imports_and_rejects(people, tmp_path, capsys, make_user):
 
 def test_page_imports_lists_errors_and_gives_the_template(client, cnppm, people):
     client.force_login(cnppm)
-    assert client.get(URL).status_code == 200
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert 'type="hidden" name="kind"' in page.text  # one thing to import: nothing to choose
 
     bad = client.post(URL, {"file": xlsx([row(people[0], area="астрология"), row("1")])})
-    assert bad.status_code == 200
-    html = bad.content.decode()
+    job = Job.objects.get()
+    assert bad.status_code == 302 and bad["Location"] == job.get_absolute_url()
+    html = client.get(bad["Location"]).text
     assert "ничего не сохранено" in html and "астрология" in html
-    assert len(bad.context["report"].errors) == 2
+    assert len(job.report["errors"]) == 2
 
-    good = client.post(URL, {"file": xlsx(good_rows(people))})
-    assert "Добавлено баллов: 5" in good.content.decode()
+    good = client.post(URL, {"file": xlsx(good_rows(people))}, follow=True)
+    assert "Добавлено баллов: 5" in good.text
 
     template = client.get(URL + "template/")
     workbook = load_workbook(BytesIO(template.content))
@@ -391,6 +398,99 @@ def test_page_imports_lists_errors_and_gives_the_template(client, cnppm, people)
     assert "методическая" in reference
     procedures = [c.value for c in workbook["Справочники"]["C"]]
     assert FEDERAL in procedures
+
+
+# -- the page's upload as a background job -----------------------------------------------------
+def test_the_upload_becomes_a_job_that_imports_and_reports(client, cnppm, people):
+    client.force_login(cnppm)
+
+    response = client.post(URL, {"file": xlsx(good_rows(people))})
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.user, job.kind, job.status, job.upload_name) == (
+        cnppm,
+        "import_diagnostic_results",
+        JobStatus.DONE,
+        "results.xlsx",
+    )
+    assert job.report["created"] == 5 and job.report["procedures_created"] == 1
+    assert job.report["errors"] == []
+    assert Result.objects.count() == 3
+    page = client.get(response["Location"]).text
+    assert 'id="import-report"' in page and "Добавлено баллов: 5" in page
+
+
+def test_a_file_with_errors_saves_nothing_and_the_job_names_each(client, cnppm, people):
+    client.force_login(cnppm)
+    rows = [*good_rows(people), row(people[0], area="ИКТ", score=30)]  # row 7: above the maximum
+    before = snapshot()
+
+    page = client.post(URL, {"file": xlsx(rows)}, follow=True)
+
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE  # the job ran; the file was refused
+    assert job.report["errors"] == [
+        {"row": 7, "column": "Балл", "value": "30", "message": "балл больше максимального"}
+    ]
+    assert "<td>7</td><td>Балл</td><td>30</td><td>балл больше максимального</td>" in page.text
+    assert "ничего не сохранено" in page.text
+    assert snapshot() == before
+
+
+def test_another_users_import_job_is_not_found(client, cnppm, make_user, people):
+    client.force_login(cnppm)
+    client.post(URL, {"file": xlsx(good_rows(people))})
+    job = Job.objects.get()
+    client.force_login(make_user(Role.CNPPM))
+    for name in ("job-detail", "job-status"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(make_user(Role.CNPPM))
+    assert api.get(reverse("api-job-detail", args=[job.pk])).status_code == 404
+
+
+def test_progress_is_reported_while_checking_and_per_saved_batch(cnppm, region, areas):
+    people = make_people(region, 1200, 0)
+    rows = scores_file(people, "Федеральная оценка, 1200 работников", False)
+    calls = []
+
+    report = import_results(cnppm, xlsx(rows), progress=lambda *args: calls.append(args))
+
+    assert report.ok, report.errors[:3]
+    assert len(rows) == report.created == 1080  # every tenth person left out
+    # Checking: every 500 rows; saving: 1080 results, then their 1080 area scores, one batch each.
+    assert calls == [
+        (0, 1080),
+        (500, 1080),
+        (1000, 1080),
+        (1080, 1080),
+        (0, 2160),
+        (1080, 2160),
+        (2160, 2160),
+    ]
+
+
+def test_a_job_reports_progress_through_the_importer(cnppm, people, monkeypatch):
+    """The job hands its Progress to the importer (which names its steps through `phase`)."""
+    seen = []
+    real = importers.import_results
+
+    def spy(user, file, progress=None):
+        seen.append(progress)
+        return real(user, file, progress)
+
+    monkeypatch.setattr(importers, "import_results", spy)
+    job = jobs.job_start(
+        cnppm,
+        kind="import_diagnostic_results",
+        title="Импорт",
+        work=importers.import_job,
+        upload=xlsx(good_rows(people)).getvalue(),
+    )
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.report["created"] == 5
+    assert isinstance(seen[0], jobs.Progress)
 
 
 def test_page_is_hidden_from_those_who_may_not_import(client, make_user, people):
@@ -426,6 +526,35 @@ def test_api_import(make_user, people, cnppm):
     teacher.force_authenticate(make_user(Role.TEACHER, person=people[0]))
     response = teacher.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart")
     assert response.status_code == 403
+
+
+def test_api_imports_a_big_file_as_a_job(make_user, people, cnppm, settings):
+    """Above NMS_EXPORT_SYNC_LIMIT rows: 202 with the job, which imports as the uploader."""
+    settings.NMS_EXPORT_SYNC_LIMIT = 4
+    api = APIClient()
+    api.force_authenticate(cnppm)
+
+    response = api.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart")
+
+    assert response.status_code == 202, response.json()
+    job = Job.objects.get()
+    body = response.json()
+    assert body["id"] == job.pk and body["status"] == JobStatus.DONE
+    assert response["Location"].endswith(reverse("api-job-detail", args=[job.pk]))
+    assert body["report"]["created"] == 5 and Result.objects.count() == 3
+
+    rejected = [*good_rows(people), row(people[0], area="ИКТ", score=30)]
+    report = api.post(API_URL, {"file": xlsx(rejected)}, format="multipart").json()["report"]
+    assert report["errors"] == [
+        {"row": 7, "column": "Балл", "value": "30", "message": "балл больше максимального"}
+    ]
+    small = api.post(API_URL, {"file": xlsx(good_rows(people)[:2])}, format="multipart")
+    assert small.status_code == 200  # at the limit or below: in the request
+
+    teacher = APIClient()
+    teacher.force_authenticate(make_user(Role.TEACHER, person=people[0]))
+    response = teacher.post(API_URL, {"file": xlsx(good_rows(people))}, format="multipart")
+    assert response.status_code == 403 and Job.objects.count() == 2
 
 
 def test_imported_results_feed_the_map(cnppm, people):

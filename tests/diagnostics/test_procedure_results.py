@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.models import Job, JobStatus
 from nms.diagnostics import selectors, services
 from nms.diagnostics.models import AreaScore, Attempt, Procedure, Result, Variant
 from tests.factories import EmploymentFactory, OrganizationFactory
@@ -510,3 +511,21 @@ def test_service_refuses_bad_dates(cnppm, procedure):
             cnppm, procedure, {"starts_on": date.today(), "ends_on": date.today() - timedelta(1)}
         )
     assert error.value.message_dict == {"ends_on": ["Окончание не может быть раньше начала."]}
+
+
+def test_a_big_export_is_a_job_of_the_same_rows(client, cnppm, procedure, areas, settings):
+    """Above NMS_EXPORT_SYNC_LIMIT rows the export runs in the background with the same filters
+    and the procedure of the URL; the file is the job's, the job only its author's."""
+    client.force_login(cnppm)
+    _add_results(procedure, areas, 3)
+    settings.NMS_EXPORT_SYNC_LIMIT = 2
+    url = reverse("procedure-results", args=[procedure.pk])
+
+    response = client.get(url, {"format": "xlsx"})
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.DONE and job.params["kwargs"] == {"pk": procedure.pk}
+    sheet = load_workbook(BytesIO(client.get(reverse("job-file", args=[job.pk])).content))
+    assert len(list(sheet["Результаты"].iter_rows(values_only=True))) == 4
+    assert "Выгружено результатов: 3" in job.message

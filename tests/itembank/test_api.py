@@ -4,8 +4,11 @@ through the bank's services, the competency areas for everyone."""
 import pytest
 from rest_framework.test import APIClient
 
-from nms.itembank.models import ItemKind, ReviewStatus
+from nms.accounts.models import Role
+from nms.common.models import Job, JobStatus
+from nms.itembank.models import Item, ItemKind, ReviewStatus
 from tests.itembank.conftest import make_item
+from tests.itembank.test_views import GOOD, bank_file
 
 API = "/api/v1/diagnostics"
 
@@ -138,3 +141,29 @@ def test_areas_with_subcompetencies(users):
     assert areas["management"]["for_managers"] is True
     assert "информационная безопасность" in {s["name"] for s in areas["ict"]["subcompetencies"]}
     assert APIClient().get(f"{API}/areas/").status_code in (401, 403)
+
+
+# -- the import -----------------------------------------------------------------------------------
+IMPORT_URL = "/api/v1/diagnostics/items/import/"
+
+
+def test_api_import_small_in_the_request_big_as_a_job(make_user, areas, settings):
+    api = APIClient()
+    api.force_authenticate(make_user(Role.CNPPM))
+    response = api.post(IMPORT_URL, {"file": bank_file([GOOD])}, format="multipart")
+    assert response.status_code == 200 and response.json()["created"] == 1
+    bad = api.post(IMPORT_URL, {"file": bank_file([{**GOOD, "Баллы": "0"}])}, format="multipart")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 2
+
+    settings.NMS_EXPORT_SYNC_LIMIT = 1
+    rows = [{**GOOD, "Шифр": f"ИКТ-{n}"} for n in range(3)]
+    response = api.post(IMPORT_URL, {"file": bank_file(rows)}, format="multipart")
+    assert response.status_code == 202
+    job = Job.objects.get()
+    assert response.json()["id"] == job.pk and job.status == JobStatus.DONE
+    assert job.report["created"] == 3 and Item.objects.count() == 4
+
+    expert = APIClient()
+    expert.force_authenticate(make_user(Role.EXPERT))
+    response = expert.post(IMPORT_URL, {"file": bank_file(rows)}, format="multipart")
+    assert response.status_code == 403 and Job.objects.count() == 1

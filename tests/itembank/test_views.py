@@ -7,8 +7,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from nms.accounts.models import Role
+from nms.common.models import Job, JobStatus
 from nms.itembank import importers
 from nms.itembank.models import Item, ItemKind, ReviewStatus
+from nms.itembank.services import MAX_POINTS
 from tests.itembank.conftest import make_item
 
 
@@ -148,35 +150,114 @@ def test_create_and_edit_through_the_form(client, cnppm, areas):
     assert item.key == [1, 2, 0]
 
 
+HEADERS = [c.header for c in importers.COLUMNS]
+GOOD = {
+    "Шифр": "ИКТ-5",
+    "Область": "ИКТ",
+    "Тип": "краткий ответ",
+    "Формулировка": "Как называется платформа учебного общения?",
+    "Ключ": "Сферум",
+}
+
+
+def bank_file(rows) -> BytesIO:
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    for values in rows:
+        workbook.active.append([values.get(h) for h in HEADERS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "bank.xlsx"
+    return buffer
+
+
 def test_import_page_shows_the_report(client, cnppm, areas):
-    headers = [c.header for c in importers.COLUMNS]
-
     def upload(rows):
-        workbook = Workbook()
-        workbook.active.append(headers)
-        for values in rows:
-            workbook.active.append([values.get(h) for h in headers])
-        buffer = BytesIO()
-        workbook.save(buffer)
-        buffer.seek(0)
-        buffer.name = "bank.xlsx"
-        return client.post(reverse("bank-import"), {"file": buffer}).content.decode()
+        return client.post(reverse("bank-import"), {"file": bank_file(rows)}, follow=True).text
 
-    good = {
-        "Шифр": "ИКТ-5",
-        "Область": "ИКТ",
-        "Тип": "краткий ответ",
-        "Формулировка": "Как называется платформа учебного общения?",
-        "Ключ": "Сферум",
-    }
-    page = upload([good, {**good, "Шифр": "ИКТ-6", "Тип": "один верный ответ"}])
+    assert 'type="hidden" name="kind"' in client.get(reverse("bank-import")).text
+    page = upload([GOOD, {**GOOD, "Шифр": "ИКТ-6", "Тип": "один верный ответ"}])
     assert "ничего не сохранено" in page and "нужно не меньше двух вариантов" in page
     assert not Item.objects.exists()
-    page = upload([good])
+    page = upload([GOOD])
     assert "Добавлено заданий: 1" in page
     assert Item.objects.get().key == ["Сферум"]
     response = client.get(reverse("bank-template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+# -- the import as a background job -------------------------------------------------------------
+def test_the_upload_becomes_a_job_that_imports(client, cnppm, areas):
+    response = client.post(reverse("bank-import"), {"file": bank_file([GOOD])})
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.user, job.kind, job.status, job.upload_name) == (
+        cnppm,
+        "import_items",
+        JobStatus.DONE,
+        "bank.xlsx",
+    )
+    assert (job.report["created"], job.report["errors"]) == (1, [])
+    assert Item.objects.get().code == "ИКТ-5"
+    page = client.get(response["Location"]).text
+    assert 'id="import-report"' in page and "Добавлено заданий: 1" in page
+
+
+def test_a_file_with_errors_saves_nothing_and_the_job_lists_them(client, cnppm, areas):
+    rows = [GOOD, {**GOOD, "Шифр": "ИКТ-6", "Баллы": "сто"}]
+
+    page = client.post(reverse("bank-import"), {"file": bank_file(rows)}, follow=True).text
+
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and not Item.objects.exists()
+    assert job.report["errors"] == [
+        {
+            "row": 3,
+            "column": "Баллы",
+            "value": "сто",
+            "message": f"баллы — целое число от 1 до {MAX_POINTS}",
+        }
+    ]
+    assert "<td>3</td><td>Баллы</td><td>сто</td>" in page and "ничего не сохранено" in page
+
+
+def test_another_users_bank_import_job_is_not_found(client, cnppm, make_user, areas):
+    client.post(reverse("bank-import"), {"file": bank_file([GOOD])})
+    job = Job.objects.get()
+    client.force_login(make_user(Role.CNPPM))
+    for name in ("job-detail", "job-status"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_bank_import_reports_progress(areas):
+    rows = [{**GOOD, "Шифр": f"ИКТ-{n}"} for n in range(1200)]
+    calls = []
+
+    report = importers.bank_import(None, bank_file(rows), progress=lambda *a: calls.append(a))
+
+    assert report.ok and report.created == 1200
+    checks = [(0, 1200), (500, 1200), (1000, 1200), (1200, 1200)]
+    saves = [(0, 1200), (500, 1200), (1000, 1200), (1200, 1200)]
+    assert calls == checks + checks + saves  # read, checked by the bank's rules, saved by 500
+
+    # Changing them: the UPDATEs are reported batch by batch too.
+    calls.clear()
+    changed = [{**row, "Формулировка": "Новая формулировка"} for row in rows[:600]]
+    report = importers.bank_import(None, bank_file(changed), progress=lambda *a: calls.append(a))
+    assert report.updated == 600
+    assert calls[-3:] == [(0, 600), (500, 600), (600, 600)]
+
+
+def test_bank_import_runs_the_same_queries_with_and_without_progress(areas, count_queries):
+    rows = [{**GOOD, "Шифр": f"ИКТ-{n}"} for n in range(20)]
+    silent, _ = count_queries(importers.bank_import, None, bank_file(rows))
+    Item.objects.all().delete()
+    watched, report = count_queries(
+        importers.bank_import, None, bank_file(rows), progress=lambda *a: None
+    )
+    assert report.created == 20 and watched == silent
 
 
 def test_list_runs_a_fixed_number_of_queries(client, cnppm, areas, count_queries):

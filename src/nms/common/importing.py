@@ -7,6 +7,8 @@ with any error saves nothing (DESIGN.md §3, "Nothing half-saved").
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from openpyxl import load_workbook
+
 from nms.common.xlsx import CellError, FileError, cell_text, read_sheet
 
 CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
@@ -171,3 +173,71 @@ def check_repeats(
             errors.add(row, header, f"{what} уже встречается в строке {first[key]}")
         else:
             first[key] = row.number
+
+
+# -- progress of an import: `progress(done, total)`, with `progress.phase(text)` when a job shows it
+PROGRESS_ROWS = 500  # rows checked between two calls of progress(done, total)
+READING = "Чтение файла…"
+CHECKING = "Проверка строк файла…"
+
+
+def silent(done: int, total: int | None = None) -> None:
+    """The progress callback when nobody watches."""
+
+
+def step(progress, message: str) -> None:
+    """Name the step that follows when the callback can show it (a job's Progress)."""
+    phase = getattr(progress, "phase", None)
+    if phase is not None:
+        phase(message)
+
+
+def in_steps(rows: list, message: str, progress) -> Iterable[list]:
+    """The rows in slices of PROGRESS_ROWS, progress(done, total) reported after each."""
+    total = len(rows)
+    step(progress, message)
+    progress(0, total)
+    for start in range(0, total, PROGRESS_ROWS):
+        yield rows[start : start + PROGRESS_ROWS]
+        progress(min(start + PROGRESS_ROWS, total), total)
+
+
+def parse_with_progress(rows: list[Row], columns, parsers: dict, errors, progress) -> None:
+    """parse_rows, reporting progress(done, total) every PROGRESS_ROWS rows (no queries)."""
+    for part in in_steps(rows, CHECKING, progress):
+        parse_rows(part, columns, parsers, errors)
+
+
+class Batches:
+    """Records saved so far, reported as progress(done, total) once per saved batch."""
+
+    def __init__(self, progress, message: str, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        if total:
+            step(progress, message)
+            progress(0, total)
+
+    def saved(self, count: int) -> None:
+        self.done += count
+        self.progress(self.done, self.total)
+
+
+def data_rows(file) -> int:
+    """How many rows below the header the file's first sheet has (0 for an unreadable file), to
+    choose between a synchronous import and a background job; the file is left at its start."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # not a workbook: the importer itself reports it
+        return 0
+    finally:
+        file.seek(0)
+    try:
+        count = sum(
+            1
+            for values in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)
+            if any(value is not None for value in values)
+        )
+    finally:
+        workbook.close()
+        file.seek(0)
+    return count

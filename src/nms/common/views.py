@@ -24,6 +24,10 @@
   the service's ValidationError lands on the form and nothing is saved.
 - `ImportView`: upload an XLSX file for an import spec; the import runs as a background job.
 
+Pages a role lacks entirely answer 404 like objects outside the scope: `view_action` (the scope
+must allow it for any method of the page) and `hide_refusals = True` (a refused write is 404,
+not 403) say so.
+
 Every object is looked up in the scope first (outside it: 404, never 403 — a refusal would tell
 that it exists); only then is the write checked, `scope.can(action, obj)`, a refusal being 403.
 """
@@ -99,6 +103,18 @@ class ScopedMixin(LoginRequiredMixin):
 
     model: type[Model] | None = None
     selector: Callable | None = None
+    view_action = ""  # the scope must allow it, else every method of the page answers 404
+    hide_refusals = False  # a refused `check` answers 404 (the page is not there for the role)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.require_view()
+        return super().dispatch(request, *args, **kwargs)
+
+    def require_view(self) -> None:
+        """404 unless the scope allows `view_action` (when the page declares one)."""
+        if self.view_action:
+            require(self.scope.can(self.view_action))
 
     @property
     def scope(self):
@@ -124,6 +140,8 @@ class ScopedMixin(LoginRequiredMixin):
         if not action:
             raise ImproperlyConfigured(f"{type(self).__name__} declares no action for its writes")
         if not self.scope.can(action, obj):
+            if self.hide_refusals:
+                raise Http404("Страница не найдена")
             raise PermissionDenied("У вас нет прав на это действие.")
 
 
@@ -170,8 +188,9 @@ class ScopedListView(ScopedMixin, View):
         )
 
     @classmethod
-    def rows(cls, request, query) -> tuple[object, QuerySet]:
-        """(filter set, queryset) of the list for `request.user` with the `query` parameters."""
+    def rows(cls, request, query, **kwargs) -> tuple[object, QuerySet]:
+        """(filter set, queryset) of the list for `request.user` with the `query` parameters;
+        `kwargs` are the URL's (a list under an object overrides this to look it up)."""
         queryset = cls.queryset_for(request.user)
         filterset = None
         if cls.filterset_class is not None:
@@ -185,20 +204,24 @@ class ScopedListView(ScopedMixin, View):
 
     # -- the page ------------------------------------------------------------------------------
     def get(self, request, *args, **kwargs):
-        filterset, queryset = self.rows(request, request.GET)
+        filterset, queryset = self.rows(request, request.GET, **kwargs)
         if request.GET.get("format") == "xlsx" and self.can_export():
             return self.export_response(queryset)
         page = paginate(request, queryset, self.per_page)
         context = {
             "filter": filterset,
             "page": page,
-            "table": self.table(page.object_list, request) if self.table else None,
+            "table": self.make_table(page.object_list),
             self.context_object_name: page.object_list,
             **self.get_context_data(),
         }
         if getattr(request, "htmx", False):
             return render(request, self.partial_template_name, context)
         return render(request, self.template_name, context)
+
+    def make_table(self, rows):
+        """The table of a page of rows (a list may wrap its rows or choose its columns here)."""
+        return self.table(rows, self.request) if self.table else None
 
     def get_context_data(self) -> dict:
         create_url = reverse(self.create_url_name) if self.create_url_name else ""
@@ -226,16 +249,19 @@ class ScopedListView(ScopedMixin, View):
         query.pop("format", None)
         query.pop("page", None)
         view = type(self)
+        params = {
+            "query": query.urlencode(),
+            "filename": self.export_name(),
+            "view": f"{view.__module__}.{view.__qualname__}",
+        }
+        if self.kwargs:
+            params["kwargs"] = dict(self.kwargs)
         job = jobs.job_start(
             self.request.user,
             kind=self.export_kind or f"export_{queryset.model._meta.model_name}",
             title=self.export_title,
             work=declared(self, "export_job") or list_export_job,
-            params={
-                "query": query.urlencode(),
-                "filename": self.export_name(),
-                "view": f"{view.__module__}.{view.__qualname__}",
-            },
+            params=params,
         )
         return redirect(job)
 
@@ -249,7 +275,8 @@ def list_export_job(job, progress) -> jobs.JobOutcome:
     if not (isinstance(view, type) and issubclass(view, ScopedListView)) or not view.export:
         raise jobs.JobFailed("Выгрузка не найдена.")
     request = SimpleNamespace(user=job.user)
-    _, queryset = view.rows(request, QueryDict(job.params.get("query", "")))
+    kwargs = job.params.get("kwargs") or {}
+    _, queryset = view.rows(request, QueryDict(job.params.get("query", "")), **kwargs)
     content = declared(view, "export")(queryset, progress)
     return jobs.JobOutcome(
         file=content,
@@ -324,6 +351,7 @@ class ServiceFormView(ScopedMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.require_view()
         if not self.creating:
             self.object = get_visible_or_404(self.get_queryset(), pk=self.kwargs[self.pk_url_kwarg])
         self.check(self.action, self.object)
@@ -336,9 +364,12 @@ class ServiceFormView(ScopedMixin, View):
             kwargs["user"] = self.request.user
         return form_class(data, files, prefix=prefix, **kwargs)
 
+    def form_kwargs(self) -> dict:
+        """What the main form is made with besides the data (a ModelForm: the object edited)."""
+        return {} if self.creating else {"instance": self.object}
+
     def get_forms(self):
-        kwargs = {} if self.creating else {"instance": self.object}
-        form = self.make_form(self.form_class, self.form_prefix, **kwargs)
+        form = self.make_form(self.form_class, self.form_prefix, **self.form_kwargs())
         extras = {}
         if self.creating:
             for name, extra in self.extra_forms.items():
@@ -363,9 +394,12 @@ class ServiceFormView(ScopedMixin, View):
         if all(valid):
             saved = save_through_service(form, lambda: self.call_service(form, extras))
             if saved is not None:
-                messages.success(request, self.success_message)
+                messages.success(request, self.get_success_message(saved))
                 return redirect(self.get_success_url(saved))
         return self.render_forms(form, extras)
+
+    def get_success_message(self, saved) -> str:
+        return self.success_message
 
     def get_success_url(self, saved) -> str:
         return saved.get_absolute_url()
@@ -380,8 +414,13 @@ class ServiceFormView(ScopedMixin, View):
             "title": self.title.format(object=self.object),
             "back": self.object,
             "object": self.object,
+            **self.get_context(form),
         }
         return render(self.request, self.template_name, context)
+
+    def get_context(self, form) -> dict:
+        """More for the template (the object, if any, is `self.object`)."""
+        return {}
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -403,11 +442,22 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{jobs.XLSX}"}),
     )
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args, kinds, hide_single_kind=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds
         if kinds:
             self.fields["kind"].initial = kinds[0][0]
+        if hide_single_kind and len(kinds) == 1:
+            # One thing to import: nothing to choose, the kind is implied.
+            self.fields["kind"].required = False
+            self.fields["kind"].widget = forms.HiddenInput()
+
+    def clean_kind(self):
+        kind = self.cleaned_data.get("kind")
+        choices = self.fields["kind"].choices
+        if not kind and not self.fields["kind"].required and len(choices) == 1:
+            return choices[0][0]
+        return kind
 
 
 class ImportView(ScopedMixin, View):
@@ -419,22 +469,27 @@ class ImportView(ScopedMixin, View):
     template_name = "common/import.html"
     title = "Импорт из XLSX"
     intro = ""
+    hide_single_kind = False  # one kind only: no choice shown, the upload is that kind
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        self.require_view()
         self.check(self.action)
         return super().dispatch(request, *args, **kwargs)
 
     def kinds(self):
         return list(self.spec.kinds(self.request.user))
 
+    def make_form(self, kinds, data=None, files=None):
+        return ImportForm(data, files, kinds=kinds, hide_single_kind=self.hide_single_kind)
+
     def get(self, request, *args, **kwargs):
-        return self.render_form(ImportForm(kinds=self.kinds()))
+        return self.render_form(self.make_form(self.kinds()))
 
     def post(self, request, *args, **kwargs):
         kinds = self.kinds()
-        form = ImportForm(request.POST, request.FILES, kinds=kinds)
+        form = self.make_form(kinds, request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(form)
         kind, file = form.cleaned_data["kind"], form.cleaned_data["file"]
@@ -456,5 +511,10 @@ class ImportView(ScopedMixin, View):
             "title": self.title,
             "intro": self.intro,
             "report": None,
+            **self.get_context(),
         }
         return render(self.request, self.template_name, context)
+
+    def get_context(self) -> dict:
+        """More for the template (an app's page names its columns, its template file)."""
+        return {}

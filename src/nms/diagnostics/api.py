@@ -7,7 +7,10 @@ work done here is turning JSON into the services' arguments and their errors int
 """
 
 import django_filters as df
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -16,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nms.common import jobs
 from nms.common.api import (
     ImportErrorSerializer,
     ImportFileSerializer,
@@ -23,7 +27,9 @@ from nms.common.api import (
     ScopedPrimaryKeyField,
     service_errors,
 )
+from nms.common.api_jobs import JobSerializer
 from nms.common.filters import YesNoFilter
+from nms.common.importing import data_rows
 from nms.diagnostics import importers, selectors, services
 from nms.diagnostics.models import (
     AreaScore,
@@ -403,7 +409,8 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
 
 # -- the results import ------------------------------------------------------------------------
 # POST import/ takes an XLSX file (multipart field `file`): 200 with the report when saved, 400
-# with every error when rejected (nothing saved).
+# with every error when rejected (nothing saved); a file of more than NMS_EXPORT_SYNC_LIMIT rows
+# is imported in the background: 202 with the job (its report, when done, at /api/v1/jobs/{id}/).
 class ResultsImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField(help_text="добавлено баллов (строк файла)")
     updated = serializers.IntegerField()
@@ -420,17 +427,41 @@ class ResultsImportView(APIView):
         summary="Загрузить результаты внешней диагностики (XLSX)",
         tags=["diagnostics"],
         request={"multipart/form-data": ImportFileSerializer},
-        responses={200: ResultsImportReportSerializer, 400: ResultsImportReportSerializer},
+        responses={
+            200: ResultsImportReportSerializer,
+            202: JobSerializer,
+            400: ResultsImportReportSerializer,
+        },
     )
     def post(self, request):
+        """Загрузить результаты; файл больше NMS_EXPORT_SYNC_LIMIT строк загружается в фоне:
+        ответ 202 — задача, её ход и отчёт — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
         upload = request.FILES.get("file")
         if upload is None:
             report = importers.ResultsImportReport.rejected(
                 "Приложите файл XLSX в поле file.", "file"
             )
+        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
+            return self.start_job(request, upload)
         else:
             report = importers.import_results(request.user, upload)
         return Response(
             report.as_dict(),
             status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
         )
+
+    def start_job(self, request, upload):
+        if not importers.can_import(request.user):
+            raise PermissionDenied(services.NO_RIGHTS)
+        job = jobs.job_start(
+            request.user,
+            kind=f"import_{importers.KIND}",
+            title=f"Импорт: результаты диагностики из файла «{upload.name}»",
+            work=importers.import_job,
+            params={"kind": importers.KIND},
+            upload=upload.read(),
+            upload_name=upload.name,
+        )
+        data = JobSerializer(job, context={"request": request}).data
+        location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})

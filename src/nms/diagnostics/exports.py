@@ -13,11 +13,12 @@ DEFICIT_FILL = PatternFill("solid", fgColor="F8D7DA")
 RESULT_COLUMNS = [("ФИО", 36), ("Организация", 40), ("Дата", 12), ("Общий результат, %", 14)]
 
 
-def procedure_results_xlsx(results, areas) -> bytes:
+def procedure_results_xlsx(results, areas, progress=None) -> bytes:
     """A procedure's results (`selectors.procedure_results`), one row each, as on the page.
 
     Per area the share in %, a deficit cell shaded; the last column names the deficit areas,
-    so the sheet can be filtered by them.
+    so the sheet can be filtered by them. `progress(done, total)` is called every CHUNK rows
+    (a big export runs as a background job).
     """
     areas = list(areas)
     workbook = Workbook(write_only=True)
@@ -41,7 +42,10 @@ def procedure_results_xlsx(results, areas) -> bytes:
             cell.fill = DEFICIT_FILL
         return cell
 
-    for result in results.iterator(chunk_size=CHUNK):
+    total = results.count() if progress is not None else 0
+    for number, result in enumerate(results.iterator(chunk_size=CHUNK)):
+        if progress is not None and number % CHUNK == 0:
+            progress(number, total)
         row = result_row(result, areas)
         sheet.append(
             [

@@ -251,14 +251,3 @@ def questions(rows) -> list[Question]:
         )
         for row, answer in rows
     ]
-
-
-class ResultsImportForm(forms.Form):
-    file = forms.FileField(
-        label="Файл XLSX",
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )

@@ -13,29 +13,39 @@ are written with bulk INSERT (an upsert for results) of up to WRITE_BATCH rows. 
 10 rows and 1 000 rows take the same queries; beyond them, one more query per chunk.
 
 `user=None` means the system (the command line without --user): no scope restrictions.
+`progress`, when given, is called as `progress(done, total)` while the rows are checked (every
+PROGRESS_ROWS rows) and once per saved batch of records; a job's Progress also shows each step's
+name (its `phase`). Reporting adds no query: the batches are the ones the import writes anyway.
+A page or an API call with a big file runs the import as a background job (`import_job`).
 """
 
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from nms.accounts.scope import scope_of
+from nms.common import jobs
 from nms.common.identifiers import normalize_snils, snils_error
 from nms.common.importing import (
+    CHECKING,
+    Batches,
     Column,
     ErrorCollector,
     ImportReport,
     Row,
     check_repeats,
     chunks,
-    parse_rows,
+    parse_with_progress,
     read_rows,
+    silent,
 )
 from nms.common.xlsx import (
     CellError,
@@ -69,11 +79,14 @@ COLUMNS = (
     Column("Максимальный балл", "max_score", required=True, width=12),
 )
 HEADERS = {c.field: c.header for c in COLUMNS}
+KIND = "diagnostic_results"  # the job's kind is import_diagnostic_results
 CENT = Decimal("0.01")
 MAX_POINTS = Decimal("999999.99")  # what AreaScore.score can hold
 READ_CHUNK = 10_000  # values per IN (...) list (SQLite >= 3.32 takes 32 766, PostgreSQL 65 535)
 WRITE_BATCH = 5_000  # rows per bulk INSERT, fewer where the parameters would not fit
 RESULT_FIELDS = ["taken_on", "source", "share", "has_deficit"]
+
+SAVING = "Сохранение результатов…"
 
 PERSON_NOT_FOUND = "работник с таким СНИЛС не найден в вашей области доступа"
 ONLINE_PROCEDURE = (
@@ -256,14 +269,18 @@ def _check_same_date(rows: list[Row], people, errors: ErrorCollector) -> None:
             )
 
 
+# -- progress ----------------------------------------------------------------------------------
+
+
 # -- import ------------------------------------------------------------------------------------
-def import_results(user, file) -> ResultsImportReport:
+def import_results(user, file, progress: Callable | None = None) -> ResultsImportReport:
     """Check every row, then save all the results of the file or nothing."""
     if not can_import(user):
         raise PermissionDenied(NO_RIGHTS)
+    progress = progress or silent
     errors = ErrorCollector()
     rows = read_rows(file, COLUMNS, errors)
-    parse_rows(rows, COLUMNS, _parsers(date.today()), errors)
+    parse_with_progress(rows, COLUMNS, _parsers(date.today()), errors, progress)
     _check_scores(rows, errors)
     for row in rows:
         if "area" in row.values:
@@ -286,7 +303,7 @@ def import_results(user, file) -> ResultsImportReport:
     report = ResultsImportReport()
     try:
         with transaction.atomic():
-            _save(rows, people, procedures, report)
+            _save(rows, people, procedures, report, progress)
     except IntegrityError:
         # Someone saved a conflicting record between our checks and our writes.
         return ResultsImportReport.rejected(
@@ -295,7 +312,7 @@ def import_results(user, file) -> ResultsImportReport:
     return report
 
 
-def _save(rows: list[Row], people, procedures: dict[tuple, Procedure], report) -> None:
+def _save(rows: list[Row], people, procedures: dict[tuple, Procedure], report, progress) -> None:
     """Bulk reads and bulk writes only: a fixed number of queries up to the batch sizes."""
     limit = _param_limit()
     groups: dict[tuple, list[Row]] = defaultdict(list)
@@ -355,14 +372,21 @@ def _save(rows: list[Row], people, procedures: dict[tuple, Procedure], report) -
             AreaScore.objects.filter(result_id__in=chunk).delete()
         # New and changed results in one upsert (INSERT ... ON CONFLICT DO UPDATE): a stored
         # result keeps its id, and the cost stays linear, unlike bulk_update's CASE per row.
-        Result.objects.bulk_create(
-            results,
-            batch_size=_batch(limit, 6),
-            update_conflicts=True,
-            unique_fields=["procedure", "person"],
-            update_fields=RESULT_FIELDS,
-        )
-        AreaScore.objects.bulk_create(area_scores, batch_size=_batch(limit, 6))
+        # Written batch by batch as bulk_create would split them, to report each batch.
+        batches = Batches(progress, SAVING, len(results) + len(area_scores))
+        size = _batch(limit, 6)
+        for batch in chunks(results, size):
+            Result.objects.bulk_create(
+                batch,
+                batch_size=size,
+                update_conflicts=True,
+                unique_fields=["procedure", "person"],
+                update_fields=RESULT_FIELDS,
+            )
+            batches.saved(len(batch))
+        for batch in chunks(area_scores, size):
+            AreaScore.objects.bulk_create(batch, batch_size=size)
+            batches.saved(len(batch))
 
 
 def _create_procedures(groups, procedures: dict[tuple, Procedure], report, limit: int) -> None:
@@ -447,6 +471,21 @@ def _bulk_params(limit: int):
             del features.max_query_params
         else:
             features.max_query_params = own
+
+
+# -- the import as a background job --------------------------------------------------------------
+@jobs.job_work(phase=CHECKING)
+def import_job(job, progress) -> jobs.JobOutcome:
+    """The import as a job (the page's upload, a big file over the API): the importer reads the
+    stored file as the user who uploaded it, in the job's one transaction, and reports progress.
+    A file with errors saves nothing; the report keeps every error's row, column and value."""
+    report = import_results(job.user, BytesIO(bytes(job.upload)), progress)
+    return jobs.JobOutcome(report=report.as_dict(), message=report.summary)
+
+
+def import_kinds(user) -> list[tuple[str, str]]:
+    """What the import page offers (its ImportSpec): one kind, for those who may import."""
+    return [(KIND, "результаты диагностики")] if can_import(user) else []
 
 
 # -- the template ------------------------------------------------------------------------------

@@ -4,11 +4,15 @@ from nms.diagnostics import views
 
 urlpatterns = [
     path("", views.home, name="diagnostics-home"),
-    path("procedures/", views.procedure_list, name="procedure-list"),
+    path("procedures/", views.ProcedureListView.as_view(), name="procedure-list"),
     path("procedures/new/", views.procedure_create, name="procedure-create"),
-    path("procedures/<int:pk>/", views.procedure_detail, name="procedure-detail"),
+    path("procedures/<int:pk>/", views.ProcedureDetailView.as_view(), name="procedure-detail"),
     path("procedures/<int:pk>/edit/", views.procedure_edit, name="procedure-edit"),
-    path("procedures/<int:pk>/results/", views.procedure_results, name="procedure-results"),
+    path(
+        "procedures/<int:pk>/results/",
+        views.ProcedureResultsView.as_view(),
+        name="procedure-results",
+    ),
     path("procedures/<int:pk>/blueprint/", views.procedure_blueprint, name="procedure-blueprint"),
     path("procedures/<int:pk>/assemble/", views.procedure_assemble, name="procedure-assemble"),
     path("procedures/<int:pk>/groups/new/", views.group_create, name="group-create"),
@@ -21,6 +25,6 @@ urlpatterns = [
     path("results/<int:pk>/", views.result_detail, name="result-detail"),
     path("people/<int:person_pk>/", views.person_results, name="person-results"),
     # The results import lives under the deficit maps' path, as it always has.
-    path("maps/import/", views.results_import_page, name="results-import"),
+    path("maps/import/", views.ResultsImportView.as_view(), name="results-import"),
     path("maps/import/template/", views.results_import_template, name="results-import-template"),
 ]

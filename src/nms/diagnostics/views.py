@@ -1,19 +1,30 @@
 """Pages of diagnostic procedures, online testing and the results import: thin — selectors read,
 services write."""
 
-from datetime import date
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import scope_of
+from nms.common import jobs
 from nms.common.pagination import paginate
-from nms.common.views import require, save_through_service, xlsx_response
+from nms.common.views import (
+    ImportSpec,
+    ImportView,
+    ScopedDetailView,
+    ScopedListView,
+    require,
+    save_through_service,
+    xlsx_response,
+)
 from nms.diagnostics import exports, importers, selectors, services
 from nms.diagnostics.forms import (
     AnswerForm,
@@ -22,17 +33,20 @@ from nms.diagnostics.forms import (
     ProcedureEditForm,
     ProcedureForm,
     ProcedureResultsFilterForm,
-    ResultsImportForm,
     questions,
 )
-from nms.diagnostics.models import AttemptStatus
+from nms.diagnostics.models import AttemptStatus, Procedure, Result
+from nms.diagnostics.tables import ProcedureResultsTable, ProcedureTable
 from nms.diagnostics.variants import overlap_report
 from nms.itembank.forms import key_text
 from nms.registry.selectors import person_get
 
+VIEW_PROCEDURES = "diagnostics.view_procedures"
+MANAGE = "diagnostics.manage"
+
 
 def _can_view_procedures(user) -> bool:
-    return scope_of(user).can("diagnostics.view_procedures")
+    return scope_of(user).can(VIEW_PROCEDURES)
 
 
 @login_required
@@ -61,13 +75,17 @@ def home(request):
 
 
 # -- procedures ------------------------------------------------------------------------------
-@login_required
-def procedure_list(request):
-    require(_can_view_procedures(request.user))
-    page = paginate(request, selectors.procedures_for_list(request.user))
-    return render(
-        request, "diagnostics/procedure_list.html", {"page": page, "procedures": page.object_list}
-    )
+class ProcedureListView(ScopedListView):
+    model = Procedure
+    selector = staticmethod(selectors.procedures_for_list)
+    view_action = VIEW_PROCEDURES
+    table = ProcedureTable
+    template_name = "diagnostics/procedure_list.html"
+    title = "Диагностические процедуры"
+    context_object_name = "procedures"
+    create_url_name = "procedure-create"
+    create_action = MANAGE
+    create_label = "Создать процедуру"
 
 
 @login_required
@@ -92,23 +110,22 @@ def procedure_create(request):
     )
 
 
-@login_required
-def procedure_detail(request, pk):
-    require(_can_view_procedures(request.user))
-    procedure = selectors.procedure_get(request.user, pk)
-    blueprint = list(procedure.blueprint.select_related("area"))
-    return render(
-        request,
-        "diagnostics/procedure_detail.html",
-        {
-            "procedure": procedure,
+class ProcedureDetailView(ScopedDetailView):
+    model = Procedure
+    selector = staticmethod(selectors.procedures_visible)
+    view_action = VIEW_PROCEDURES
+    template_name = "diagnostics/procedure_detail.html"
+    context_object_name = "procedure"
+
+    def get_context(self, procedure):
+        blueprint = list(procedure.blueprint.select_related("area"))
+        return {
             "blueprint": blueprint,
             "blueprint_total": sum(row.total for row in blueprint),
-            "groups": selectors.procedure_groups(request.user, procedure),
+            "groups": selectors.procedure_groups(self.request.user, procedure),
             "overlap": overlap_report(procedure),
-            "can_manage": services.can_manage(request.user, procedure),
-        },
-    )
+            "can_manage": services.can_manage(self.request.user, procedure),
+        }
 
 
 @login_required
@@ -135,34 +152,74 @@ def procedure_edit(request, pk):
     )
 
 
-@login_required
-def procedure_results(request, pk):
-    """The procedure's results in the user's scope: filters, pages, htmx table, XLSX export."""
-    require(_can_view_procedures(request.user))
-    procedure = selectors.procedure_get(request.user, pk)
-    areas = list(selectors.procedure_areas(procedure))
-    form = ProcedureResultsFilterForm(
-        request.GET, user=request.user, areas=selectors.procedure_areas(procedure)
+@jobs.job_work(atomic=False, phase="Подготовка выгрузки…")
+def results_export_job(job, progress) -> jobs.JobOutcome:
+    """A big export of a procedure's results: the list again as the user who asked saw it."""
+    kwargs = job.params.get("kwargs") or {}
+    request = SimpleNamespace(user=job.user)
+    procedure = selectors.procedure_get(job.user, kwargs.get("pk"))
+    _, results = ProcedureResultsView.rows(
+        request, QueryDict(job.params.get("query", "")), **kwargs
     )
-    if form.is_valid():
-        results = selectors.procedure_results(request.user, procedure, **form.filters())
-    else:
-        results = selectors.results_visible(request.user).none()
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            exports.procedure_results_xlsx(results, areas),
-            f"результаты_диагностики_{date.today():%d.%m.%Y}.xlsx",
+    areas = selectors.procedure_areas(procedure)
+    content = exports.procedure_results_xlsx(results, areas, progress)
+    return jobs.JobOutcome(
+        file=content,
+        filename=job.params.get("filename", "результаты.xlsx"),
+        message=f"Файл готов. Выгружено результатов: {job.total}.",
+    )
+
+
+class ProcedureResultsView(ScopedListView):
+    """The procedure's results in the user's scope: filters (a form: its choices depend on the
+    procedure), pages, the table alone for htmx, one column per competency area, XLSX export
+    (a background job above NMS_EXPORT_SYNC_LIMIT rows)."""
+
+    model = Result
+    view_action = VIEW_PROCEDURES
+    template_name = "diagnostics/procedure_results.html"
+    context_object_name = "results"
+    table = ProcedureResultsTable
+    export_filename = "результаты_диагностики_{date}.xlsx"
+    export_kind = "export_results"
+    export_title = "Выгрузка результатов диагностики в XLSX"
+    export_what = "результатов"
+    export_job = staticmethod(results_export_job)
+
+    @classmethod
+    def rows(cls, request, query, **kwargs):
+        """(the filter form, the results) of the procedure named by the URL; outside the
+        scope, 404."""
+        procedure = selectors.procedure_get(request.user, kwargs["pk"])
+        form = ProcedureResultsFilterForm(
+            query, user=request.user, areas=selectors.procedure_areas(procedure)
         )
-    page = paginate(request, results)
-    context = {
-        "procedure": procedure,
-        "filter_form": form,
-        "areas": areas,
-        "page": page,
-        "rows": [selectors.result_row(result, areas) for result in page.object_list],
-    }
-    template = "_procedure_results_table.html" if request.htmx else "procedure_results.html"
-    return render(request, f"diagnostics/{template}", context)
+        if form.is_valid():
+            results = selectors.procedure_results(request.user, procedure, **form.filters())
+        else:
+            results = selectors.results_visible(request.user).none()
+        return form, results
+
+    def get(self, request, *args, **kwargs):
+        self.procedure = selectors.procedure_get(request.user, kwargs["pk"])
+        self.areas = list(selectors.procedure_areas(self.procedure))
+        return super().get(request, *args, **kwargs)
+
+    def can_export(self) -> bool:
+        return True
+
+    def export_response(self, queryset):
+        if queryset.count() <= settings.NMS_EXPORT_SYNC_LIMIT:
+            content = exports.procedure_results_xlsx(queryset, self.areas)
+            return xlsx_response(content, self.export_name())
+        return super().export_response(queryset)
+
+    def make_table(self, rows):
+        lines = [selectors.result_row(result, self.areas) for result in rows]
+        return self.table.for_areas(self.areas)(lines, self.request)
+
+    def get_context_data(self):
+        return {**super().get_context_data(), "procedure": self.procedure, "areas": self.areas}
 
 
 @login_required
@@ -385,18 +442,18 @@ def person_results(request, person_pk):
 
 
 # -- the results import ------------------------------------------------------------------------
-@login_required
-def results_import_page(request):
-    require(importers.can_import(request.user))
-    form = ResultsImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = importers.import_results(request.user, form.cleaned_data["file"])
-    return render(
-        request,
-        "diagnostics/import_results.html",
-        {"form": form, "report": report, "columns": importers.COLUMNS},
-    )
+class ResultsImportView(ImportView):
+    """The upload becomes a background job; its page shows the progress and then the report."""
+
+    spec = ImportSpec(kinds=importers.import_kinds, work=importers.import_job)
+    action = MANAGE
+    hide_refusals = True  # the page is not there for those who may not import (404)
+    hide_single_kind = True
+    template_name = "diagnostics/import_results.html"
+    title = "Загрузка результатов внешней диагностики"
+
+    def get_context(self):
+        return {"columns": importers.COLUMNS}
 
 
 @login_required

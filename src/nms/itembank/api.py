@@ -4,12 +4,26 @@ Reads start from `nms.itembank.selectors`, writes go through `nms.itembank.servi
 work done here is turning JSON into the services' arguments and their errors into HTTP answers.
 """
 
+from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
-from nms.common.api import ScopeAllows, ServiceWritesMixin, service_errors, write_docs
-from nms.itembank import selectors, services
+from nms.common import jobs
+from nms.common.api import (
+    ImportErrorSerializer,
+    ImportFileSerializer,
+    ScopeAllows,
+    ServiceWritesMixin,
+    service_errors,
+    write_docs,
+)
+from nms.common.api_jobs import JobSerializer
+from nms.common.importing import data_rows
+from nms.itembank import importers, selectors, services
 from nms.itembank.filters import ItemFilterSet
 from nms.itembank.models import CompetencyArea, Item, ReviewStatus, SubCompetency
 
@@ -19,6 +33,14 @@ EDIT_BANK = ScopeAllows("itembank.edit", services.NO_RIGHTS)
 
 
 # -- competency areas and the item bank --------------------------------------------------------
+class BankImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="добавлено заданий (строк файла)")
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+    summary = serializers.CharField()
+
+
 class SubCompetencySerializer(serializers.ModelSerializer):
     class Meta:
         model = SubCompetency
@@ -163,3 +185,47 @@ class ItemViewSet(
         with service_errors():
             item = services.item_set_status(request.user, item, serializer.validated_data["status"])
         return self._answer(item)
+
+    @extend_schema(
+        summary="Загрузить задания в банк (XLSX)",
+        request={"multipart/form-data": ImportFileSerializer},
+        responses={
+            200: BankImportReportSerializer,
+            202: JobSerializer,
+            400: BankImportReportSerializer,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def bank_import(self, request):
+        """Создать или обновить задания по шифру из XLSX (файл в поле file): 200 — отчёт, 400 —
+        все ошибки (ничего не сохранено). Файл больше NMS_EXPORT_SYNC_LIMIT строк загружается в
+        фоне: 202 — задача, её ход и отчёт — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
+        upload = request.FILES.get("file")
+        if upload is None:
+            report = importers.BankImportReport.rejected("Приложите файл XLSX в поле file.", "file")
+        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
+            services.check_edit(request.user)
+            job = jobs.job_start(
+                request.user,
+                kind=f"import_{importers.KIND}",
+                title=f"Импорт: задания банка из файла «{upload.name}»",
+                work=importers.import_job,
+                params={"kind": importers.KIND},
+                upload=upload.read(),
+                upload_name=upload.name,
+            )
+            data = JobSerializer(job, context=self.get_serializer_context()).data
+            location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+            return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        else:
+            report = importers.bank_import(request.user, upload)
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )

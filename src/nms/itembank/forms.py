@@ -92,12 +92,6 @@ class ItemForm(forms.Form):
         return [(field, self.KIND_FIELDS.get(field.name)) for field in self]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Файл XLSX", widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT})
-    )
-
-
 class AreaForm(forms.ModelForm):
     class Meta:
         model = CompetencyArea

@@ -2,8 +2,13 @@
 import, which creates or updates items by Шифр and saves nothing when any row has an error.
 
 Rows go through the same notation and rules as the bank's page (nms.itembank.services).
+
+`progress`, when given, is called as `progress(done, total)` while the rows are checked (every
+PROGRESS_ROWS rows) and once per saved batch of items (a job's Progress also shows each step's
+name); it adds no query. The page runs the import as a background job (`import_job`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -13,15 +18,20 @@ from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from nms.common import jobs
 from nms.common.importing import (
+    PROGRESS_ROWS,
     Column,
     ErrorCollector,
     ImportReport,
     Row,
     check_repeats,
     chunks,
+    in_steps,
     parse_rows,
     read_rows,
+    silent,
+    step,
 )
 from nms.common.xlsx import (
     CellError,
@@ -75,6 +85,11 @@ COLUMNS = (
     Column("Статус", "status", width=14),
 )
 HEADERS = {c.field: c.header for c in COLUMNS}
+KIND = "items"  # the job's kind is import_items
+BATCH = 500  # items per INSERT or UPDATE
+READING = "Проверка строк файла…"
+CHECKING = "Проверка заданий по правилам банка…"
+SAVING = "Сохранение заданий…"
 WRAPPED = {"text", "options", "options_right", "subcompetency"}
 AS_TEXT = {"code", "key"}  # Excel must not turn «1-3» into a date or «1,3» into a number
 
@@ -133,8 +148,9 @@ def _row(item: Item) -> list:
     ]
 
 
-def bank_export_xlsx(queryset: QuerySet[Item]) -> bytes:
-    """The items as a workbook to edit and import back: data, allowed values, filling rules."""
+def bank_export_xlsx(queryset: QuerySet[Item], progress: Callable | None = None) -> bytes:
+    """The items as a workbook to edit and import back: data, allowed values, filling rules.
+    `progress(done, total)` is called every 500 items (a big list is exported as a job)."""
     template = build_template(
         [TemplateColumn(c.header, c.width, c.required) for c in COLUMNS],
         _reference(),
@@ -149,7 +165,10 @@ def bank_export_xlsx(queryset: QuerySet[Item]) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     items = queryset.select_related("area", "subject", "subcompetency")
+    total = items.count() if progress is not None else 0
     for number, item in enumerate(items.iterator(chunk_size=500), start=2):
+        if progress is not None and (number - 2) % PROGRESS_ROWS == 0:
+            progress(number - 2, total)
         for index, value in enumerate(_row(item), start=1):
             cell = sheet.cell(row=number, column=index, value=value)
             cell.alignment = wrap if fields[index - 1] in WRAPPED else top
@@ -358,16 +377,21 @@ def _plan(row: Row, existing, locked: set[int], subcompetencies, errors) -> _Pla
     return _Plan(existing, changed)
 
 
-def bank_import(user, file, *, only_new: bool = False) -> BankImportReport:
+def bank_import(
+    user, file, *, only_new: bool = False, progress: Callable | None = None
+) -> BankImportReport:
     """Create or update items by Шифр from XLSX; a file with any error saves nothing.
 
     `user=None` is the system (the command line): no rights check. `only_new`: rows whose Шифр
     is already in the bank are left out (counted as unchanged), the bank's items stay as they are.
     """
     check_edit(user)
+    progress = progress or silent
     errors = ErrorCollector()
     rows = read_rows(file, COLUMNS, errors)
-    parse_rows(rows, COLUMNS, _parsers(), errors)
+    parsers = _parsers()
+    for part in in_steps(rows, READING, progress):
+        parse_rows(part, COLUMNS, parsers, errors)
     check_repeats(rows, ("code",), HEADERS["code"], "шифр", errors)
     existing = _items_by_code(rows)
     skipped = 0
@@ -376,10 +400,12 @@ def bank_import(user, file, *, only_new: bool = False) -> BankImportReport:
         skipped, rows, existing = len(rows) - len(kept), kept, {}
     locked = _locked_ids(list(existing.values()))
     subcompetencies = _subcompetencies()
-    plans = [
-        _plan(row, existing.get(row.values.get("code")), locked, subcompetencies, errors)
-        for row in rows
-    ]
+    plans = []
+    for part in in_steps(rows, CHECKING, progress):
+        plans.extend(
+            _plan(row, existing.get(row.values.get("code")), locked, subcompetencies, errors)
+            for row in part
+        )
     if errors.errors:
         return BankImportReport(errors=errors.sorted())
     report = BankImportReport(
@@ -387,16 +413,42 @@ def bank_import(user, file, *, only_new: bool = False) -> BankImportReport:
         updated=sum(1 for p in plans if not p.created and p.changed),
         unchanged=skipped + sum(1 for p in plans if not p.created and not p.changed),
     )
-    changed_fields = set().union(*(p.changed for p in plans if not p.created))
+    changed_fields = sorted(set().union(*(p.changed for p in plans if not p.created)))
+    created = [p.item for p in plans if p.created]
+    changed = [p.item for p in plans if not p.created and p.changed]
+    saved = 0
     try:
         with transaction.atomic():
-            Item.objects.bulk_create([p.item for p in plans if p.created], batch_size=500)
-            changed = [p.item for p in plans if not p.created and p.changed]
-            if changed:
-                Item.objects.bulk_update(changed, sorted(changed_fields), batch_size=500)
+            if created or changed:
+                step(progress, SAVING)
+                progress(0, len(created) + len(changed))
+            # The batches bulk_create and bulk_update would make, each reported when written.
+            for batch in chunks(created, BATCH):
+                Item.objects.bulk_create(batch, batch_size=BATCH)
+                saved += len(batch)
+                progress(saved, len(created) + len(changed))
+            for batch in chunks(changed, BATCH):
+                Item.objects.bulk_update(batch, changed_fields, batch_size=BATCH)
+                saved += len(batch)
+                progress(saved, len(created) + len(changed))
     except IntegrityError:
         # Someone added an item with one of the file's codes between our checks and our writes.
         return BankImportReport.rejected(
             "Во время загрузки банк заданий изменился. Загрузите файл ещё раз."
         )
     return report
+
+
+# -- the import as a background job --------------------------------------------------------------
+@jobs.job_work(phase=READING)
+def import_job(job, progress) -> jobs.JobOutcome:
+    """The page's upload as a job: the importer reads the stored file as the user who uploaded
+    it, in the job's one transaction, and reports progress. A file with errors saves nothing;
+    the report keeps every error's row, column and value."""
+    report = bank_import(job.user, BytesIO(bytes(job.upload)), progress=progress)
+    return jobs.JobOutcome(report=report.as_dict(), message=report.summary)
+
+
+def import_kinds(user) -> list[tuple[str, str]]:
+    """What the import page offers (its ImportSpec): one kind, for those who edit the bank."""
+    return [(KIND, "задания банка")]

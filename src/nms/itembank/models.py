@@ -5,6 +5,7 @@ changed no data (see migrations/0001_initial.py).
 """
 
 from django.db import models
+from django.urls import reverse
 
 
 class CompetencyArea(models.Model):
@@ -109,3 +110,6 @@ class Item(models.Model):
 
     def __str__(self):
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("bank-detail", args=[self.pk])

@@ -6,14 +6,14 @@ from django.urls import path
 from nms.itembank import views
 
 urlpatterns = [
-    path("bank/", views.item_list, name="bank-list"),
-    path("bank/new/", views.item_create, name="bank-create"),
-    path("bank/import/", views.item_import, name="bank-import"),
+    path("bank/", views.ItemListView.as_view(), name="bank-list"),
+    path("bank/new/", views.ItemCreateView.as_view(), name="bank-create"),
+    path("bank/import/", views.ItemImportView.as_view(), name="bank-import"),
     path("bank/template/", views.item_template, name="bank-template"),
-    path("bank/<int:pk>/", views.item_detail, name="bank-detail"),
-    path("bank/<int:pk>/edit/", views.item_edit, name="bank-edit"),
+    path("bank/<int:pk>/", views.ItemDetailView.as_view(), name="bank-detail"),
+    path("bank/<int:pk>/edit/", views.ItemEditView.as_view(), name="bank-edit"),
     path("bank/<int:pk>/status/", views.item_status, name="bank-status"),
-    path("areas/", views.area_list, name="area-list"),
+    path("areas/", views.AreaListView.as_view(), name="area-list"),
     path("areas/new/", views.area_edit, name="area-create"),
     path("areas/<int:pk>/", views.area_edit, name="area-edit"),
     path("areas/<int:area_pk>/subcompetencies/new/", views.subcompetency_edit, name="sub-create"),

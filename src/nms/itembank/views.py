@@ -4,8 +4,6 @@
 Every bank page answers 404 to a role without the bank (the bank holds answer keys).
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,12 +11,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import get_visible_or_404, scope_of
-from nms.common.pagination import paginate
-from nms.common.views import require, save_through_service, xlsx_response
+from nms.common.views import (
+    ImportSpec,
+    ImportView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    require,
+    save_through_service,
+    xlsx_response,
+)
 from nms.itembank import importers, selectors, services
 from nms.itembank.filters import ItemFilterSet
-from nms.itembank.forms import AreaForm, ImportForm, ItemForm, Question, SubCompetencyForm
-from nms.itembank.models import CompetencyArea, ReviewStatus
+from nms.itembank.forms import AreaForm, ItemForm, Question, SubCompetencyForm
+from nms.itembank.models import CompetencyArea, Item, ReviewStatus
+from nms.itembank.tables import AreaTable, ItemTable
+
+VIEW_BANK = "itembank.view"
+EDIT_BANK = "itembank.edit"
 
 
 def _item(request, pk):
@@ -26,86 +36,78 @@ def _item(request, pk):
     return get_visible_or_404(selectors.items_visible(request.user), pk=pk)
 
 
-@login_required
-def item_list(request):
-    scope = scope_of(request.user)
-    require(scope.can_see_item_bank)
-    filterset = ItemFilterSet(request.GET, queryset=selectors.items_visible(request.user))
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            importers.bank_export_xlsx(filterset.qs), f"банк_заданий_{date.today():%d.%m.%Y}.xlsx"
-        )
-    page = paginate(request, filterset.qs)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "items": page.object_list,
-        "can_edit": scope.can_edit_item_bank,
-    }
-    template = "itembank/bank_table.html" if request.htmx else "itembank/bank_list.html"
-    return render(request, template, context)
+class ItemListView(ScopedListView):
+    model = Item
+    selector = staticmethod(selectors.items_visible)
+    view_action = VIEW_BANK
+    filterset_class = ItemFilterSet
+    table = ItemTable
+    template_name = "itembank/bank_list.html"
+    title = "Банк заданий"
+    context_object_name = "items"
+    create_url_name = "bank-create"
+    create_action = EDIT_BANK
+    create_label = "Добавить задание"
+    export = staticmethod(importers.bank_export_xlsx)
+    export_filename = "банк_заданий_{date}.xlsx"
+    export_kind = "export_items"
+    export_title = "Выгрузка банка заданий в XLSX"
+    export_what = "заданий"
 
 
-@login_required
-def item_detail(request, pk):
-    item = _item(request, pk)
-    return render(
-        request,
-        "itembank/bank_detail.html",
-        {
-            "item": item,
+class ItemDetailView(ScopedDetailView):
+    model = Item
+    selector = staticmethod(selectors.items_visible)
+    view_action = VIEW_BANK
+    template_name = "itembank/bank_detail.html"
+    context_object_name = "item"
+    edit_action = EDIT_BANK
+    edit_url_name = "bank-edit"
+
+    def get_context(self, item):
+        return {
             "question": Question(item.code, item, None, None),
             "key": services.format_key(item.kind, item.key),
             "key_lines": services.key_lines(item),
-            "actions": services.status_actions(request.user, item),
-            "can_edit": scope_of(request.user).can_edit_item_bank,
+            "actions": services.status_actions(self.request.user, item),
             "in_use": services.item_in_use(item),
             "variant_count": item.variants.count(),
-        },
-    )
+        }
 
 
-@login_required
-def item_create(request):
-    require(scope_of(request.user).can_edit_item_bank)
-    form = ItemForm(request.POST or None)
-    if form.is_valid():
-        item = save_through_service(
-            form, lambda: services.item_create(request.user, form.cleaned_data)
-        )
-        if item:
-            messages.success(request, "Задание добавлено в банк как черновик.")
-            return redirect("bank-detail", item.pk)
-    return render(request, "itembank/bank_form.html", {"form": form, "title": "Новое задание"})
+class ItemFormView(ServiceFormView):
+    """The bank's form (not a ModelForm: options and key in the bank's notation); a role that
+    may not edit the bank does not have these pages (404)."""
+
+    model = Item
+    selector = staticmethod(selectors.items_visible)
+    view_action = VIEW_BANK
+    hide_refusals = True
+    form_class = ItemForm
+    action = EDIT_BANK
+    template_name = "itembank/bank_form.html"
 
 
-@login_required
-def item_edit(request, pk):
-    item = _item(request, pk)
-    require(scope_of(request.user).can_edit_item_bank)
-    form = ItemForm(request.POST or None, initial=ItemForm.initial_for(item))
-    if form.is_valid():
-        data = form.cleaned_data
-        if saved := save_through_service(
-            form, lambda: services.item_update(request.user, item, data)
-        ):
-            note = (
-                " Задание снова отправлено на экспертизу."
-                if item.status == ReviewStatus.APPROVED and saved.status == ReviewStatus.REVIEW
-                else ""
-            )
-            messages.success(request, "Изменения сохранены." + note)
-            return redirect("bank-detail", item.pk)
-    return render(
-        request,
-        "itembank/bank_form.html",
-        {
-            "form": form,
-            "title": f"Изменение задания {item.code}",
-            "item": item,
-            "in_use": services.item_in_use(item),
-        },
-    )
+class ItemCreateView(ItemFormView):
+    service = staticmethod(services.item_create)
+    title = "Новое задание"
+    success_message = "Задание добавлено в банк как черновик."
+
+
+class ItemEditView(ItemFormView):
+    service = staticmethod(services.item_update)
+    title = "Изменение задания {object.code}"
+
+    def form_kwargs(self):
+        return {"initial": ItemForm.initial_for(self.object)}
+
+    def get_context(self, form):
+        return {"item": self.object, "in_use": services.item_in_use(self.object)}
+
+    def get_success_message(self, saved):
+        if self.object.status == ReviewStatus.APPROVED and saved.status == ReviewStatus.REVIEW:
+            return "Изменения сохранены. Задание снова отправлено на экспертизу."
+        return "Изменения сохранены."
 
 
 @login_required
@@ -121,14 +123,16 @@ def item_status(request, pk):
     return redirect("bank-detail", item.pk)
 
 
-@login_required
-def item_import(request):
-    require(scope_of(request.user).can_edit_item_bank)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = importers.bank_import(request.user, form.cleaned_data["file"])
-    return render(request, "itembank/bank_import.html", {"form": form, "report": report})
+class ItemImportView(ImportView):
+    """The upload becomes a background job; its page shows the progress and then the report."""
+
+    spec = ImportSpec(kinds=importers.import_kinds, work=importers.import_job)
+    view_action = VIEW_BANK
+    action = EDIT_BANK
+    hide_refusals = True
+    hide_single_kind = True
+    template_name = "itembank/bank_import.html"
+    title = "Загрузка заданий из XLSX"
 
 
 @login_required
@@ -138,12 +142,18 @@ def item_template(request):
 
 
 # -- competency areas --------------------------------------------------------------------------
-@login_required
-def area_list(request):
-    require(scope_of(request.user).can_edit_item_bank)
-    return render(
-        request, "itembank/area_list.html", {"areas": selectors.areas_with_subcompetencies()}
+class AreaListView(ScopedListView):
+    model = CompetencyArea
+    selector = staticmethod(
+        lambda user: selectors.areas_with_subcompetencies().order_by("order", "name")
     )
+    view_action = EDIT_BANK
+    table = AreaTable
+    title = "Области профессиональных компетенций"
+    context_object_name = "areas"
+    create_url_name = "area-create"
+    create_action = EDIT_BANK
+    create_label = "Добавить область"
 
 
 @login_required

@@ -24,14 +24,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import inn_error, normalize_snils, oktmo_error, snils_error
 from nms.common.importing import (
+    READING,
+    Batches,
     Column,
     ErrorCollector,
     ImportReport,
     Row,
     check_repeats,
     chunks,
-    parse_rows,
+    parse_with_progress,
     read_rows,
+    silent,
+    step,
 )
 from nms.common.xlsx import (
     CellError,
@@ -69,9 +73,6 @@ from nms.registry.services import (
 )
 
 BATCH = 500
-PROGRESS_ROWS = 500  # rows checked between two calls of progress(done, total)
-READING = "Чтение файла…"
-CHECKING = "Проверка строк файла…"
 
 ORGANIZATION_NOT_FOUND = "организация с таким ИНН не найдена"
 MUNICIPALITY_NOT_FOUND = (
@@ -194,42 +195,7 @@ def _set_search_text(instance, changed: set[str]) -> None:
         changed.add("search_text")
 
 
-def _silent(done: int, total: int | None = None) -> None:
-    """The progress callback when nobody watches."""
-
-
-def _step(progress, message: str) -> None:
-    """Name the step that follows when the callback can show it (a job's Progress)."""
-    phase = getattr(progress, "phase", None)
-    if phase is not None:
-        phase(message)
-
-
-def _parse(rows: list[Row], columns, parsers: dict, errors: ErrorCollector, progress) -> None:
-    """parse_rows, reporting progress(done, total) every PROGRESS_ROWS rows."""
-    total = len(rows)
-    _step(progress, CHECKING)
-    progress(0, total)
-    for start in range(0, total, PROGRESS_ROWS):
-        parse_rows(rows[start : start + PROGRESS_ROWS], columns, parsers, errors)
-        progress(min(start + PROGRESS_ROWS, total), total)
-
-
-class _Batches:
-    """Records saved so far, reported as progress(done, total) once per saved batch."""
-
-    def __init__(self, progress, message: str, total: int):
-        self.progress, self.total, self.done = progress, total, 0
-        if total:
-            _step(progress, message)
-            progress(0, total)
-
-    def saved(self, count: int) -> None:
-        self.done += count
-        self.progress(self.done, self.total)
-
-
-def _create(objects: list, model, rights: _Rights, batches: _Batches | None = None) -> None:
+def _create(objects: list, model, rights: _Rights, batches: Batches | None = None) -> None:
     for batch in chunks(objects, BATCH):
         bulk_create_with_history(batch, model, batch_size=BATCH, default_user=rights.history_user)
         if batches is not None:
@@ -237,7 +203,7 @@ def _create(objects: list, model, rights: _Rights, batches: _Batches | None = No
 
 
 def _update(
-    objects: list, model, fields: set[str], rights: _Rights, batches: _Batches | None = None
+    objects: list, model, fields: set[str], rights: _Rights, batches: Batches | None = None
 ) -> None:
     """Write only the columns changed in some object; every object gets a history record."""
     for batch in chunks(objects, BATCH):
@@ -331,11 +297,11 @@ def import_organizations(user, file, progress=None) -> ImportReport:
     rights = _Rights(user)
     if not rights.can_import_organizations:
         raise PermissionDenied(NO_RIGHTS)
-    progress = progress or _silent
+    progress = progress or silent
     errors = ErrorCollector()
-    _step(progress, READING)
+    step(progress, READING)
     rows = read_rows(file, ORGANIZATION_COLUMNS, errors)
-    _parse(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors, progress)
+    parse_with_progress(rows, ORGANIZATION_COLUMNS, ORGANIZATION_PARSERS, errors, progress)
     check_repeats(rows, ("inn",), "ИНН", "ИНН", errors)
     existing = _resolve_organizations(rows, rights, errors)
     _check_short_names(rows, existing, errors)
@@ -510,7 +476,7 @@ def _save_organizations(rows, existing, municipalities, rights, report, progress
             statuses.append("updated")
         else:
             statuses.append("unchanged")
-    batches = _Batches(progress, "Сохранение организаций…", len(created) + len(changed))
+    batches = Batches(progress, "Сохранение организаций…", len(created) + len(changed))
     _create(created, Organization, rights, batches)
     _update(changed, Organization, changed_fields, rights, batches)
     _count(report, statuses)
@@ -665,12 +631,12 @@ def import_staff(user, file, progress=None) -> ImportReport:
     rights = _Rights(user)
     if not rights.can_import_staff:
         raise PermissionDenied(NO_RIGHTS)
-    progress = progress or _silent
+    progress = progress or silent
     today = date.today()
     errors = ErrorCollector()
-    _step(progress, READING)
+    step(progress, READING)
     rows = read_rows(file, STAFF_COLUMNS, errors)
-    _parse(rows, STAFF_COLUMNS, _staff_parsers(today), errors, progress)
+    parse_with_progress(rows, STAFF_COLUMNS, _staff_parsers(today), errors, progress)
     organizations = _resolve_staff_organizations(rows, rights, errors)
     check_repeats(
         rows, ("snils", "organization_inn"), "СНИЛС", "сочетание СНИЛС и ИНН организации", errors
@@ -816,7 +782,7 @@ def _save_staff(
             statuses.append("updated" if values["snils"] in changed_people else "unchanged")
 
     total = len(new_employments) + len(changed_employments)
-    batches = _Batches(progress, "Сохранение мест работы…", total)
+    batches = Batches(progress, "Сохранение мест работы…", total)
     _create(new_employments, Employment, rights, batches)
     _update(changed_employments, Employment, changed_fields, rights, batches)
     _set_subjects(replaced, new_subjects)
@@ -847,7 +813,7 @@ def _save_people(
             _set_search_text(person, fields)
             changed.append(person)
             changed_fields |= fields
-    batches = _Batches(progress, "Сохранение работников…", len(created) + len(changed))
+    batches = Batches(progress, "Сохранение работников…", len(created) + len(changed))
     _create(created, Person, rights, batches)
     _update(changed, Person, changed_fields, rights, batches)
     return people, {person.snils for person in changed}

@@ -1,5 +1,6 @@
 """«Документы ИОМ» in a browser: the route list's button starts a background job, the job page
 shows a <progress> bar polled by htmx, then a link to the ZIP with one Word document per route.
+The list's XLSX export, like the button, takes the filters chosen after the page was loaded.
 
 The worker is the real database queue's worker loop in a thread (the `db_worker` fixture and
 `wait_for_job` of tests/browser/test_jobs_flow.py, which explains how it shares the database).
@@ -11,6 +12,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from nms.accounts.models import Role
 from nms.common.models import Job, JobStatus
@@ -39,6 +41,14 @@ def test_route_documents_button_gives_a_zip(page, login, make_user, region, db_w
     page.select_option("select[name=municipality]", str(school.municipality_id))
     page.wait_for_url(f"**municipality={school.municipality_id}**")
     page.wait_for_selector(f"#routes tbody tr:has-text('{people[-1].full_name}')")
+
+    # «Выгрузить в XLSX» takes the filters the address has now (htmx changed it after the load).
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    sheet = load_workbook(BytesIO(Path(download.value.path()).read_bytes()), read_only=True).active
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert names == {p.full_name for p in people}
+
     db_worker.start()
     page.click("#route-documents button")
     page.wait_for_url("**/jobs/*/")

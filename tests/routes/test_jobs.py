@@ -15,10 +15,11 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
+from nms.common import jobs
 from nms.common.models import Job, JobStatus
 from nms.routes import services
 from nms.routes.models import Route, RouteEvent, RouteItem, RouteVersion
-from tests.factories import EmploymentFactory
+from tests.factories import EmploymentFactory, RegionFactory
 from tests.routes.conftest import TODAY
 
 
@@ -285,3 +286,206 @@ def test_api_documents_only_of_visible_routes(make_user, routes, two_municipalit
     job = Job.objects.get(pk=response.data["id"])
     names = _zip_names(bytes(Job.objects.values_list("result", flat=True).get(pk=job.pk)))
     assert sorted(n.split(",")[0] for n in names) == sorted(r.person.full_name for r in routes["b"])
+
+
+# -- the API: routes from a template for many people -------------------------------------------
+def _api(user) -> APIClient:
+    api = APIClient()
+    api.force_login(user)  # the job's file is served by the jobs' page (a session)
+    return api
+
+
+def _api_apply(api, template, people, **extra):
+    payload = {
+        "people": [person.pk for person in people],
+        "starts_on": _d(TODAY),
+        "ends_on": _d(TODAY + timedelta(days=120)),
+        **extra,
+    }
+    return api.post(reverse("api-route-template-apply", args=[template.pk]), payload, "json")
+
+
+def _accepted(response) -> Job:
+    assert response.status_code == 202, response.content
+    job = Job.objects.get(pk=response.data["id"])
+    assert response["Location"].endswith(reverse("api-job-detail", args=[job.pk]))
+    assert response.data["page_url"].endswith(job.get_absolute_url())
+    return job
+
+
+def test_api_template_for_many_is_a_job_creating_every_route(
+    make_user, cnppm, template, crowd, two_municipalities, settings, monkeypatch
+):
+    settings.NMS_SYNC_ROUTES_LIMIT = 3
+    monkeypatch.setattr(services, "TEMPLATE_BATCH", 2)  # several batches
+    a = two_municipalities["a"]
+    busy = services.route_create(cnppm, a["director"], TODAY, TODAY + timedelta(days=30))
+    methodist = make_user(Role.METHODIST)
+    api = _api(cnppm)
+
+    people = [a["teacher"], a["director"], *crowd]
+    job = _accepted(_api_apply(api, template, people, methodist=methodist.pk))
+    assert (job.kind, job.status, job.user) == ("routes_from_template", JobStatus.DONE, cnppm)
+    assert job.title == f"ИОМ по шаблону «{template.name}»"
+    created = Route.objects.filter(template=template)
+    expected = {a["teacher"].pk, *(p.pk for p in crowd)}
+    assert set(created.values_list("person", flat=True)) == expected
+    assert {route.methodist_id for route in created} == {methodist.pk}
+    assert {(r.starts_on, r.ends_on) for r in created} == {(TODAY, TODAY + timedelta(days=120))}
+    assert RouteItem.objects.filter(route__template=template).count() == 12
+    assert RouteVersion.objects.filter(route__template=template, number=1).count() == 6
+    assert (job.done, job.total) == (6, 6) and "Создано 6 маршрутов." in job.message
+    assert f"Пропущено: 1 (уже есть действующий маршрут): {a['director'].full_name}" in job.message
+    busy.refresh_from_db()
+    assert busy.template is None
+
+    state = api.get(reverse("api-job-detail", args=[job.pk])).data
+    assert state["status"] == JobStatus.DONE and state["file_url"]
+    file = api.get(state["file_url"])
+    book = load_workbook(BytesIO(b"".join(file) if file.streaming else file.content))
+    made = list(book["Созданы"].iter_rows(min_row=2, values_only=True))
+    assert {row[0] for row in made} == {a["teacher"].full_name, *(p.full_name for p in crowd)}
+
+    # Another user's job is not found: its state, its page and its file.
+    other = _api(make_user(Role.CNPPM))
+    for name in ("api-job-detail", "job-detail", "job-status", "job-file"):
+        assert other.get(reverse(name, args=[job.pk])).status_code == 404, name
+
+    # Nobody left to get a route: the job fails with the reason and creates nothing.
+    job = _accepted(_api_apply(api, template, people))
+    assert job.status == JobStatus.FAILED and "Ни для кого из выбранных" in job.error
+    assert Route.objects.filter(template=template).count() == 6
+
+
+def test_api_template_for_few_stays_at_once(cnppm, template, crowd, settings):
+    settings.NMS_SYNC_ROUTES_LIMIT = len(crowd)
+    response = _api_apply(_api(cnppm), template, crowd)
+    assert response.status_code == 201, response.content
+    routes = Route.objects.filter(template=template)
+    assert response.data["count"] == 5 and set(response.data["ids"]) == set(
+        routes.values_list("pk", flat=True)
+    )
+    assert not Job.objects.exists()
+
+
+def test_api_template_job_refused_before_it_starts(
+    make_user, cnppm, template, crowd, two_municipalities, settings
+):
+    settings.NMS_SYNC_ROUTES_LIMIT = 3
+    a = two_municipalities["a"]
+    school = make_user(Role.SCHOOL, organization=a["school"])
+    response = _api_apply(_api(school), template, crowd)
+    assert response.status_code == 403
+    assert response.data["detail"] == "Маршруты по шаблону создаёт методист института."
+    response = _api_apply(_api(cnppm), template, crowd, ends_on=_d(TODAY))
+    assert response.status_code == 400
+    assert response.data == {"ends_on": ["Окончание должно быть позже начала."]}
+    assert not Job.objects.exists() and not Route.objects.exists()
+
+
+def test_api_template_job_checks_again_as_its_user(make_user, cnppm, template, crowd):
+    """The work looks the template and the methodist up again: gone since the request, the job
+    fails with the reason and creates nothing."""
+    methodist = make_user(Role.METHODIST)
+    params = {
+        "template": template.pk,
+        "people": [person.pk for person in crowd],
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=120)).isoformat(),
+        "methodist": methodist.pk,
+    }
+    work = "nms.routes.background.template_people_job"
+    methodist.assignments.update(valid_to=TODAY - timedelta(days=1))
+    job = Job.objects.create(user=cnppm, kind="routes_from_template", params=params)
+    jobs.run_job.call(job.pk, work)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "методист больше не доступен" in job.error
+
+    other_region = make_user(Role.CNPPM, region=RegionFactory(name="Другая область", code="98"))
+    job = Job.objects.create(user=other_region, kind="routes_from_template", params=params)
+    jobs.run_job.call(job.pk, work)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "Шаблон больше не доступен" in job.error
+    assert not Route.objects.exists()
+
+
+# -- the API: the register export --------------------------------------------------------------
+def _sheet_names(content: bytes) -> list:
+    sheet = load_workbook(BytesIO(content), read_only=True).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_api_export_post_is_a_job_with_every_row(make_user, cnppm, routes, settings):
+    settings.NMS_EXPORT_SYNC_LIMIT = 2
+    api = _api(cnppm)
+    url = reverse("api-route-export")
+    job = _accepted(api.post(url))
+    assert (job.kind, job.status, job.user) == ("export_routes", JobStatus.DONE, cnppm)
+    assert (job.done, job.total) == (5, 5) and "Выгружено маршрутов: 5" in job.message
+    state = api.get(reverse("api-job-detail", args=[job.pk])).data
+    assert state["result_name"] == "Реестр ИОМ.xlsx"
+    file = api.get(state["file_url"])
+    names = _sheet_names(b"".join(file) if file.streaming else file.content)
+    assert sorted(names) == sorted(r.person.full_name for key in ("a", "b") for r in routes[key])
+
+    # Another user's job is not found.
+    other = _api(make_user(Role.CNPPM))
+    for name in ("api-job-detail", "job-detail", "job-status", "job-file"):
+        assert other.get(reverse(name, args=[job.pk])).status_code == 404, name
+
+
+def test_api_export_job_keeps_the_filters_sorting_and_scope(
+    make_user, cnppm, routes, two_municipalities
+):
+    a = two_municipalities["a"]
+    job = _accepted(
+        _api(cnppm).post(f"{reverse('api-route-export')}?municipality={a['municipality'].pk}")
+    )
+    names = _sheet_names(bytes(Job.objects.values_list("result", flat=True).get(pk=job.pk)))
+    assert sorted(names) == sorted(r.person.full_name for r in routes["a"])
+
+    municipal = make_user(Role.MUNICIPAL, municipality=two_municipalities["b"]["municipality"])
+    job = _accepted(_api(municipal).post(f"{reverse('api-route-export')}?sort=-person"))
+    names = _sheet_names(bytes(Job.objects.values_list("result", flat=True).get(pk=job.pk)))
+    people = sorted((r.person for r in routes["b"]), key=lambda p: (p.last_name, p.first_name))
+    assert names == [p.full_name for p in reversed(people)]
+
+
+def test_api_export_get_at_once_up_to_the_limit_refused_above(
+    cnppm, routes, two_municipalities, settings
+):
+    api = _api(cnppm)
+    url = reverse("api-route-export")
+    settings.NMS_EXPORT_SYNC_LIMIT = 5
+    response = api.get(url)
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert len(_sheet_names(response.content)) == 5
+
+    settings.NMS_EXPORT_SYNC_LIMIT = 4
+    response = api.get(url)
+    assert response.status_code == 400
+    assert (response.data["count"], response.data["limit"]) == (5, 4)
+    assert "POST" in response.data["detail"]
+    assert api.head(url).status_code == 400  # HEAD is GET: no job either
+    filtered = api.get(url, {"municipality": two_municipalities["a"]["municipality"].pk})
+    assert filtered.status_code == 200 and len(_sheet_names(filtered.content)) == 3
+    assert api.post(f"{url}?municipality=nonsense").status_code == 400
+    assert not Job.objects.exists()
+
+
+# -- the register page: its table sorts, the export job keeps the order ------------------------
+def test_register_page_sorts_and_its_export_job_keeps_the_order(client, cnppm, routes, settings):
+    settings.NMS_EXPORT_SYNC_LIMIT = 1
+    client.force_login(cnppm)
+    people = sorted(
+        (r.person for key in ("a", "b") for r in routes[key]),
+        key=lambda p: (p.last_name, p.first_name, p.middle_name, p.pk),
+    )
+    page = client.get(reverse("route-list"), {"sort": "person"}).content.decode()
+    positions = [page.index(p.full_name) for p in people]
+    assert positions == sorted(positions)
+    assert 'href="?sort=-person"' in page  # the header sorts backwards next
+
+    job = _job(client.get(reverse("route-list"), {"sort": "-person", "format": "xlsx"}))
+    names = _sheet_names(_file(client, job))
+    assert names == [p.full_name for p in reversed(people)]

@@ -5,8 +5,10 @@ The Word form follows seed 002: general information, deficits found, the map of 
 development by level, evaluation and self-evaluation, then the signatures.
 
 A big register export and the documents of the register run as background jobs
-(`register_export_job`, `route_documents_job`, DESIGN.md §3): the job filters the register again
-as the user who asked, with the query of the list page (or of the API call).
+(`register_export_job`, `route_documents_job`, DESIGN.md §3): the job filters (and sorts) the
+register again as the user who asked, with the query of the list page (or of the API call). The
+register export job is the list page's above NMS_EXPORT_SYNC_LIMIT rows and the API's
+`POST /api/v1/routes/export/`.
 """
 
 import re
@@ -35,6 +37,7 @@ from nms.registry.models import Employment
 from nms.routes.filters import RouteFilterSet
 from nms.routes.models import Level, Route, Status
 from nms.routes.selectors import outcome, register
+from nms.routes.tables import RouteTable
 
 FONT = "Times New Roman"
 TITLE = "Индивидуальный образовательный маршрут педагогического работника"
@@ -401,15 +404,21 @@ def _filtered(job) -> QuerySet[Route]:
     """The register as the list page showed it to the user who started the job."""
     data = QueryDict(job.params.get("query", ""))
     request = SimpleNamespace(user=job.user)
-    return RouteFilterSet(data, queryset=register(job.user), request=request).qs
+    routes = RouteFilterSet(data, queryset=register(job.user), request=request).qs
+    return RouteTable.order(routes, data)
+
+
+REGISTER_EXPORT_KIND = "export_routes"
+REGISTER_EXPORT_TITLE = "Выгрузка реестра ИОМ в XLSX"
 
 
 def register_export_start(user, query: QueryDict, filename: str):
-    """The register export as a background job (a big one); returns the job."""
+    """The register export as a background job (the API's; the list page starts the same job
+    through `ScopedListView`); returns the job."""
     return job_start(
         user,
-        kind="export_routes",
-        title="Выгрузка реестра ИОМ в XLSX",
+        kind=REGISTER_EXPORT_KIND,
+        title=REGISTER_EXPORT_TITLE,
         work=register_export_job,
         params={"query": _query(query), "filename": filename},
     )

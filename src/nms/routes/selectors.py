@@ -37,11 +37,13 @@ def routes_visible(user) -> QuerySet[Route]:
     return scope_of(user).visible(Route)
 
 
+def route_for_page(user) -> QuerySet[Route]:
+    """The routes a user sees, with what a route's page reads of them."""
+    return routes_visible(user).select_related("person", "methodist", "tutor", "entry_result")
+
+
 def route_get(user, pk) -> Route:
-    return get_visible_or_404(
-        routes_visible(user).select_related("person", "methodist", "tutor", "entry_result"),
-        pk=pk,
-    )
+    return get_visible_or_404(route_for_page(user), pk=pk)
 
 
 def overdue_items_q(on: date | None = None) -> Q:

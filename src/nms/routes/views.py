@@ -1,21 +1,49 @@
-"""ИОМ pages: thin — selectors read, services write and decide who may do what."""
+"""ИОМ pages: thin — selectors read, services write and decide who may do what.
+
+On the generic views of `nms.common.views` (the model declares its shape, see tables.py):
+- the register (`RouteListView`): filters, table, pages, htmx, XLSX export (a background job
+  above NMS_EXPORT_SYNC_LIMIT rows); «Документы ИОМ» (`route_documents`) posts its filters;
+- a route's read pages (`RouteDetailView`, `RouteVersionsView`, `RouteVersionDetailView`): the
+  route looked up in the scope, the rest is context;
+- the templates' list and the new template (`TemplateListView`, `TemplateCreateView`, its map a
+  formset as the extra form), for the institute only (`view_action`: others get 404).
+
+Function views stay where the generic ones would need bending:
+- the writes on one route (steps, section 1, texts, the map, reports, deciding them): who may
+  do them is decided per route by the roles that apply to it (`roles_on`, the services'
+  `can_*`), not by one action of the scope as `ServiceFormView.action` asks; they carry the
+  version the user saw (a stale save keeps the values and moves the form's hidden version —
+  `_save`); the map's form is rendered with the map and the proposals; a step and a decision
+  are buttons that answer with a message and a redirect, not a form page;
+- opening a route (`route_create`): a teacher opens their own, the institute anyone's — not one
+  action of the scope either, and the form changes with the role;
+- applying a template (`template_apply`): a preview and a create from one form, at once or as a
+  job by the number of people (`background`);
+- the dashboard (several lists of different models) and the files (`route_docx`, `route_file`).
+"""
 
 from datetime import date
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from nms.common import jobs
-from nms.common.pagination import paginate
-from nms.common.views import require, save_through_service, xlsx_response
-from nms.routes import exports, selectors, services, suggestions, workflow
+from nms.common.views import (
+    ExtraForm,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    require,
+    save_through_service,
+)
+from nms.routes import background, exports, selectors, services, suggestions, workflow
 from nms.routes.access import roles_on
+from nms.routes.background import template_job  # noqa: F401 -- the work of jobs queued here
 from nms.routes.filters import RouteFilterSet
 from nms.routes.forms import (
     GeneralInfoForm,
@@ -29,8 +57,9 @@ from nms.routes.forms import (
     TransitionForm,
     VersionedForm,
 )
-from nms.routes.models import Level, Status
+from nms.routes.models import Level, Route, RouteTemplate, Status
 from nms.routes.services import ITEM_FIELDS
+from nms.routes.tables import RouteTable, TemplateTable
 
 DASHBOARD_ROWS = 30
 PREVIEW_ROWS = 50
@@ -72,35 +101,34 @@ def _attempt(request, call) -> bool:
     return False
 
 
-def _routes_created(count: int) -> str:
-    if count % 10 == 1 and count % 100 != 11:
-        return f"Создан {count} маршрут."
-    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        return f"Создано {count} маршрута."
-    return f"Создано {count} маршрутов."
-
-
 # -- the register and the dashboard ------------------------------------------------------------
-@login_required
-def route_list(request):
-    user = request.user
-    filterset = RouteFilterSet(request.GET, queryset=selectors.register(user), request=request)
-    if request.GET.get("format") == "xlsx":
-        # Above the limit the export is a background job with a progress bar (DESIGN.md §3).
-        filename = f"ИОМ_{date.today():%d.%m.%Y}.xlsx"
-        if filterset.qs.count() <= settings.NMS_EXPORT_SYNC_LIMIT:
-            return xlsx_response(exports.register_xlsx(filterset.qs), filename)
-        return redirect(exports.register_export_start(user, request.GET, filename))
-    page = paginate(request, filterset.qs)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "routes": page.object_list,
-        "can_create": services.can_create(user),
-        "can_templates": services.can_manage_templates(user),
-    }
-    template = "routes/_route_table.html" if request.htmx else "routes/route_list.html"
-    return render(request, template, context)
+class RouteListView(ScopedListView):
+    """The register: the generic list (filters, table, pages, htmx) with an XLSX export — a
+    background job above NMS_EXPORT_SYNC_LIMIT rows, the same job as the API's (the register
+    filtered again as the user saw it) — and the «Документы ИОМ» button (`route_documents`)."""
+
+    model = Route
+    selector = staticmethod(selectors.register)
+    filterset_class = RouteFilterSet
+    table = RouteTable
+    template_name = "routes/route_list.html"
+    title = "Индивидуальные образовательные маршруты"
+    context_object_name = "routes"
+    export = staticmethod(exports.register_xlsx)
+    export_job = staticmethod(exports.register_export_job)
+    export_filename = "ИОМ_{date}.xlsx"
+    export_kind = exports.REGISTER_EXPORT_KIND
+    export_title = exports.REGISTER_EXPORT_TITLE
+    export_what = "маршрутов"
+
+    def get_context_data(self) -> dict:
+        user = self.request.user
+        return {
+            **super().get_context_data(),
+            # Who may open a route is not one action of the scope: a teacher opens their own.
+            "can_create": services.can_create(user),
+            "can_templates": services.can_manage_templates(user),
+        }
 
 
 @login_required
@@ -152,19 +180,26 @@ def route_create(request):
     return render(request, "routes/form.html", {"form": form, "title": "Новый ИОМ"})
 
 
-@login_required
-def route_detail(request, pk):
-    user = request.user
-    route = selectors.route_get(user, pk)
-    steps = [
-        (step, TransitionForm(initial={"version": route.version}, prefix=step.name))
-        for step in workflow.available(roles_on(user, route), route.status)
-    ]
-    return render(
-        request,
-        "routes/route_detail.html",
-        {
-            "route": route,
+class RouteView(ScopedDetailView):
+    """A route's read pages: the route looked up in the scope (outside it, 404). What the user
+    may do with it is decided by the roles that apply to this route (`roles_on`, the services'
+    `can_*`), not by one action of the scope, so the generic `can_edit` is not used."""
+
+    model = Route
+    selector = staticmethod(selectors.route_for_page)
+    context_object_name = "route"
+
+
+class RouteDetailView(RouteView):
+    template_name = "routes/route_detail.html"
+
+    def get_context(self, route) -> dict:
+        user = self.request.user
+        steps = [
+            (step, TransitionForm(initial={"version": route.version}, prefix=step.name))
+            for step in workflow.available(roles_on(user, route), route.status)
+        ]
+        return {
             "info": route.general_info,
             "levels": selectors.map_by_level(route),
             "events": selectors.history(route),
@@ -173,8 +208,7 @@ def route_detail(request, pk):
             "can_fill_texts": bool(services.fillable_texts(user, route)),
             "can_fill_general_info": services.can_fill_general_info(user, route),
             "outcome": selectors.outcome(route) if route.status == Status.COMPLETED else [],
-        },
-    )
+        }
 
 
 @login_required
@@ -361,56 +395,65 @@ def report_decide(request, pk, report_pk):
 
 
 # -- versions ----------------------------------------------------------------------------------
-@login_required
-def route_versions(request, pk):
-    route = selectors.route_get(request.user, pk)
-    return render(
-        request,
-        "routes/versions.html",
-        {"route": route, "versions": selectors.versions(route)},
-    )
+class RouteVersionsView(RouteView):
+    template_name = "routes/versions.html"
+
+    def get_context(self, route) -> dict:
+        return {"versions": selectors.versions(route)}
 
 
-@login_required
-def route_version_detail(request, pk, number):
-    route = selectors.route_get(request.user, pk)
-    version = selectors.version_get(route, number)
-    return render(
-        request,
-        "routes/version_detail.html",
-        {"route": route, "version": version, "data": selectors.snapshot_view(version.snapshot)},
-    )
+class RouteVersionDetailView(RouteView):
+    template_name = "routes/version_detail.html"
+
+    def get_context(self, route) -> dict:
+        version = selectors.version_get(route, self.kwargs["number"])
+        return {"version": version, "data": selectors.snapshot_view(version.snapshot)}
 
 
 # -- templates ---------------------------------------------------------------------------------
-@login_required
-def template_list(request):
-    require(services.can_manage_templates(request.user))
-    page = paginate(request, selectors.templates_for_list(request.user))
-    return render(
-        request, "routes/template_list.html", {"page": page, "templates": page.object_list}
+# The template pages are the institute's: for other roles they do not exist (404).
+TEMPLATES = "routes.templates"
+
+
+class TemplateListView(ScopedListView):
+    model = RouteTemplate
+    view_action = TEMPLATES
+    selector = staticmethod(selectors.templates_for_list)
+    table = TemplateTable
+    template_name = "routes/template_list.html"
+    title = "Шаблоны ИОМ"
+    context_object_name = "templates"
+    create_url_name = "template-create"
+    create_action = TEMPLATES
+    create_label = "Новый шаблон"
+
+
+def template_create_from_forms(user, data: dict, items: list[dict]) -> RouteTemplate:
+    """The template form's data and its map's rows (a row without a title is left out)."""
+    return services.template_create(
+        user,
+        data["name"],
+        [row for row in items if row],
+        description=data["description"],
+        areas=data["areas"],
     )
 
 
-@login_required
-def template_create(request):
-    user = request.user
-    require(services.can_manage_templates(user))
-    form = TemplateForm(request.POST or None)
-    items = TemplateItemFormSet(request.POST or None, prefix="items")
-    if all([form.is_valid(), items.is_valid()]):
-        data = form.cleaned_data
-        rows = [row.cleaned_data for row in items if row.cleaned_data]
-        template = _save(
-            form,
-            lambda: services.template_create(
-                user, data["name"], rows, description=data["description"], areas=data["areas"]
-            ),
-        )
-        if template:
-            messages.success(request, f"Шаблон «{template}» сохранён.")
-            return redirect("template-apply", template.pk)
-    return render(request, "routes/template_form.html", {"form": form, "items": items})
+class TemplateCreateView(ServiceFormView):
+    model = RouteTemplate
+    view_action = TEMPLATES
+    form_class = TemplateForm
+    extra_forms = {"items": ExtraForm("Карта развития", TemplateItemFormSet, prefix="items")}
+    service = staticmethod(template_create_from_forms)
+    action = TEMPLATES
+    template_name = "routes/template_form.html"
+    title = "Новый шаблон ИОМ"
+
+    def get_success_message(self, saved) -> str:
+        return f"Шаблон «{saved}» сохранён."
+
+    def get_success_url(self, saved) -> str:
+        return reverse("template-apply", args=[saved.pk])
 
 
 @login_required
@@ -422,9 +465,11 @@ def template_apply(request, pk):
     people = None
     if form.is_valid():
         data = form.cleaned_data
-        people = _candidates(user, template, data)
-        if "create" in request.POST and people.count() > _sync_routes_limit():
-            job = _save(form, lambda: _template_job_start(request, template, data))
+        people = background.candidates(user, template, data)
+        if "create" in request.POST and people.count() > background.sync_routes_limit():
+            job = _save(
+                form, lambda: background.template_job_start(user, template, data, request.POST)
+            )
             if job:
                 return redirect(job)
         elif "create" in request.POST:
@@ -440,7 +485,7 @@ def template_apply(request, pk):
                 ),
             )
             if routes:
-                messages.success(request, _routes_created(len(routes)))
+                messages.success(request, background.routes_created(len(routes)))
                 return redirect("route-list")
     return render(
         request,
@@ -451,7 +496,7 @@ def template_apply(request, pk):
             "form": form,
             "people": people[:PREVIEW_ROWS] if people is not None else None,
             "people_count": people.count() if people is not None else 0,
-            "sync_limit": _sync_routes_limit(),
+            "sync_limit": background.sync_routes_limit(),
         },
     )
 
@@ -467,82 +512,3 @@ def route_file(request, pk, kind, object_pk):
         file = selectors.report_get(route, object_pk).file
     require(bool(file))
     return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
-
-
-# -- templates for many people: a background job -------------------------------------------------
-TEMPLATE_FIELDS = (
-    "profile", "municipality", "organization", "subject", "only_deficit", "starts_on", "ends_on",
-    "methodist",
-)  # fmt: skip
-SKIPPED_SHOWN = 400  # characters of the names of those skipped in the job's message
-
-
-def _sync_routes_limit() -> int:
-    """Routes from a template for more people than this are created by a background job."""
-    return settings.NMS_SYNC_ROUTES_LIMIT
-
-
-def _candidates(user, template, data: dict):
-    return selectors.template_candidates(
-        user,
-        template,
-        profile=data["profile"],
-        municipality=data["municipality"],
-        organization=data["organization"],
-        subject=data["subject"],
-        only_deficit=data["only_deficit"],
-    )
-
-
-def _template_job_start(request, template, data: dict):
-    """The form is kept with the job as it was sent; the job checks it again as its user."""
-    services.template_apply_check(request.user, data["starts_on"], data["ends_on"])
-    form = {name: request.POST[name] for name in TEMPLATE_FIELDS if name in request.POST}
-    return jobs.job_start(
-        request.user,
-        kind="routes_from_template",
-        title=f"ИОМ по шаблону «{template.name}»",
-        work=template_job,
-        params={"template": template.pk, "form": form},
-    )
-
-
-@jobs.job_work(phase="Отбор работников…")
-def template_job(job, progress) -> jobs.JobOutcome:
-    """Routes from a template as a job: one transaction (nothing is created if it fails); the
-    result is a message with the counts and a file listing who got a route and who was skipped."""
-    user = job.user
-    template = selectors.template_get(user, job.params["template"])
-    form = TemplateApplyForm(job.params["form"], user=user)
-    if not form.is_valid():
-        errors = " ".join(e for field in form.errors.values() for e in field)
-        raise jobs.JobFailed(f"Условия отбора больше не подходят: {errors}")
-    data = form.cleaned_data
-    progress.phase("Создание маршрутов…")
-    applied = services.template_apply(
-        user,
-        template,
-        _candidates(user, template, data),
-        data["starts_on"],
-        data["ends_on"],
-        methodist=data["methodist"],
-        progress=progress,
-    )
-    return jobs.JobOutcome(
-        file=exports.template_applied_xlsx(applied),
-        filename=f"ИОМ_по_шаблону_{date.today():%d.%m.%Y}.xlsx",
-        message=_applied_message(applied),
-    )
-
-
-def _applied_message(applied) -> str:
-    text = _routes_created(len(applied.routes))
-    if not applied.skipped:
-        return f"{text} Пропущенных нет."
-    names = ", ".join(person.full_name for person, _ in applied.skipped)
-    if len(names) > SKIPPED_SHOWN:
-        names = names[:SKIPPED_SHOWN].rsplit(", ", 1)[0] + " и другие"
-    return (
-        f"{text} Пропущено: {len(applied.skipped)} ({services.BUSY}): {names}. "
-        "Полный список — в файле."
-    )

@@ -5,18 +5,45 @@ done here is turning JSON into the services' arguments and their errors into HTT
 (Django's ValidationError → 400, PermissionDenied → 403, a route outside the scope → 404).
 Every change of a route carries the version the user saw; a save on a stale copy is 409 Conflict
 with the service's message and the route's current version.
+
+Long work runs in the background as on the pages (DESIGN.md §3): the answer is 202 with the job
+(its state and file at /api/v1/jobs/{id}/, the address in Location) — the documents of the
+register (always), the register export (`POST export/`) and routes from a template for more than
+NMS_SYNC_ROUTES_LIMIT people.
+
+Why the export's job is a POST: a GET must be safe to repeat — clients retry it, proxies and the
+browsable API fetch it, and DRF answers HEAD with the same action — so a GET that started a job
+would start one for every such request; and its answer would change type (a file or a job) with
+the register's size. So `GET export/` stays the file in the request up to NMS_EXPORT_SYNC_LIMIT
+rows and above it refuses (400) naming the POST; `POST export/` (the same filters in the query)
+always starts the job, like `POST documents/`.
+
+The viewsets stay on DRF's GenericViewSet rather than `nms.common.api.ScopedModelViewSet`: that
+base brings the list, retrieve, update and destroy routes and derives the allowed methods of the
+whole viewset from the declared services. Routes' items, reports and templates would gain URLs
+they do not have (GET items/, items/{id}/, templates/{id}/ …); the routes' own viewset would 405
+its `items/{item_id}/` PATCH and DELETE (the methods are viewset-wide) or, allowing them, route
+PATCH/DELETE on routes/{id}/ to a missing service; and its create answers with a serializer that
+needs the request (the user's roles on the route), which `ServiceWritesMixin._answer` does not
+pass. Reads still start from the selectors and writes go through the services.
 """
 
 import copy
 from contextlib import contextmanager
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -27,7 +54,7 @@ from nms.common.api_jobs import JobSerializer
 from nms.common.filters import ById
 from nms.common.views import xlsx_response
 from nms.registry.models import Person
-from nms.routes import selectors, services
+from nms.routes import background, selectors, services
 from nms.routes.api.serializers import (
     AreaSuggestionsSerializer,
     ConflictSerializer,
@@ -54,7 +81,12 @@ from nms.routes.api.serializers import (
     TransitionSerializer,
     VersionSerializer,
 )
-from nms.routes.exports import documents_start, register_xlsx, route_docx
+from nms.routes.exports import (
+    documents_start,
+    register_export_start,
+    register_xlsx,
+    route_docx,
+)
 from nms.routes.filters import RouteFilterSet
 from nms.routes.models import ItemReport, Route, RouteItem, RouteTemplate
 from nms.routes.suggestions import suggest
@@ -95,6 +127,14 @@ def valid(serializer_class, request, data=None) -> dict:
 STALE = {409: ConflictSerializer}
 
 
+def job_accepted(view, job) -> Response:
+    """202 Accepted with the job; its state and file at the address in Location."""
+    request = view.request
+    data = JobSerializer(job, context=view.get_serializer_context()).data
+    location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
 # -- the register's filters: the pages' own, with the ids typed for the schema ----------------
 class RouteApiFilterSet(RouteFilterSet):
     municipality = ById(copy.deepcopy(RouteFilterSet.base_filters["municipality"]))
@@ -104,6 +144,15 @@ class RouteApiFilterSet(RouteFilterSet):
 # -- viewsets ------------------------------------------------------------------------------------
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FILENAME = "Реестр ИОМ.xlsx"
+EXPORT_TOO_BIG = inline_serializer(
+    "RegisterExportTooBig",
+    {
+        "detail": serializers.CharField(),
+        "count": serializers.IntegerField(help_text="Строк в выгрузке."),
+        "limit": serializers.IntegerField(help_text="NMS_EXPORT_SYNC_LIMIT."),
+    },
+)
 ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH)
 VERSION_NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH)
 VERSION_QUERY = OpenApiParameter(
@@ -262,12 +311,31 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return response
 
-    @extend_schema(filters=True, responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        methods=["GET"],
+        filters=True,
+        responses={(200, XLSX): OpenApiTypes.BINARY, 400: EXPORT_TOO_BIG},
+    )
+    @extend_schema(methods=["POST"], filters=True, request=None, responses={202: JobSerializer})
+    @action(detail=False, methods=["get", "post"])
     def export(self, request):
-        """Реестр маршрутов (XLSX) с теми же фильтрами, что и список."""
-        routes = self.filter_queryset(self.get_queryset())
-        return xlsx_response(register_xlsx(routes), "Реестр ИОМ.xlsx")
+        """Реестр маршрутов (XLSX) с теми же фильтрами, что и список. GET — файл сразу, если в
+        выгрузке не больше NMS_EXPORT_SYNC_LIMIT строк (иначе 400 с подсказкой); POST — та же
+        выгрузка в фоне: ответ 202 — задача, её состояние и ссылка на файл — в
+        /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
+        routes = self.filter_queryset(self.get_queryset())  # a wrong filter is 400, before a job
+        if request.method == "POST":
+            job = register_export_start(request.user, request.query_params, EXPORT_FILENAME)
+            return job_accepted(self, job)
+        count, limit = routes.count(), settings.NMS_EXPORT_SYNC_LIMIT
+        if count > limit:
+            detail = (
+                f"В выгрузке {count} строк, больше {limit}: такая выгрузка готовится в фоне — "
+                "отправьте POST на этот же адрес с теми же фильтрами (ответ 202 — задача)."
+            )
+            answer = {"detail": detail, "count": count, "limit": limit}
+            return Response(answer, status=status.HTTP_400_BAD_REQUEST)
+        return xlsx_response(register_xlsx(routes), EXPORT_FILENAME)
 
     @extend_schema(filters=True, request=None, responses={202: JobSerializer})
     @action(detail=False, methods=["post"])
@@ -276,10 +344,7 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         список) одним ZIP-архивом. Готовятся в фоне: ответ 202 — задача; её состояние и ссылка
         на архив — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
         self.filter_queryset(self.get_queryset())  # a wrong filter is 400, before any job
-        job = documents_start(request.user, request.query_params)
-        data = JobSerializer(job, context=self.get_serializer_context()).data
-        location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        return job_accepted(self, documents_start(request.user, request.query_params))
 
     @extend_schema(responses=DashboardSerializer)
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -367,17 +432,36 @@ class RouteTemplateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = self.get_serializer(self.get_queryset().get(pk=template.pk)).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TemplateApplySerializer, responses={201: TemplateAppliedSerializer})
+    @extend_schema(
+        request=TemplateApplySerializer,
+        responses={201: TemplateAppliedSerializer, 202: JobSerializer},
+    )
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
-        """Создать по шаблону независимые черновики маршрутов для группы работников."""
+        """Создать по шаблону независимые черновики маршрутов для группы работников.
+
+        До NMS_SYNC_ROUTES_LIMIT работников — сразу: 201, сколько создано и их id. Больше — в
+        фоне, как на странице: 202 — задача (адрес в заголовке Location); в её сообщении — сколько
+        создано и кто пропущен, в файле — поимённо. Всё или ничего в обоих случаях."""
         template = self.get_object()
         data = valid(TemplateApplySerializer, request)
+        people = set(data["people"])
+        if len(people) > background.sync_routes_limit():
+            with service_errors():  # the rights and the dates are refused before any job
+                job = background.template_people_job_start(
+                    request.user,
+                    template,
+                    people,
+                    data["starts_on"],
+                    data["ends_on"],
+                    methodist=data.get("methodist"),
+                )
+            return job_accepted(self, job)
         with service_errors():
             routes = services.routes_from_template(
                 request.user,
                 template,
-                Person.objects.filter(pk__in=data["people"]).only("pk"),
+                Person.objects.filter(pk__in=people).only("pk"),
                 data["starts_on"],
                 data["ends_on"],
                 methodist=data.get("methodist"),

@@ -10,6 +10,7 @@ NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue i
                        dotted path of a django-tasks backend class
 NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
 NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
+NMS_SYNC_ACCOUNTS_LIMIT accounts for more people than this are issued by a job (300)
 EMAIL_URL-like settings are left to Django's defaults; EMAIL_HOST turns SMTP on.
 """
 
@@ -141,6 +142,7 @@ _tasks_backend = os.environ.get("NMS_TASKS_BACKEND", "database").strip() or "dat
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
 NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
 NMS_SYNC_ROUTES_LIMIT = int(os.environ.get("NMS_SYNC_ROUTES_LIMIT", "200"))
+NMS_SYNC_ACCOUNTS_LIMIT = int(os.environ.get("NMS_SYNC_ACCOUNTS_LIMIT", "300"))  # else a job
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

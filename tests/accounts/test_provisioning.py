@@ -2,6 +2,7 @@
 API (`nms.accounts.provisioning`)."""
 
 import io
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -16,7 +17,9 @@ from nms.accounts.api_provisioning import IssueAccountsView
 from nms.accounts.middleware import CHANGE_PASSWORD_FIRST
 from nms.accounts.models import Role, RoleAssignment, User
 from nms.accounts.scope import scope_of
-from tests.factories import EmploymentFactory, PersonFactory, UserFactory
+from nms.common import jobs
+from nms.common.models import Job, JobStatus
+from tests.factories import EmploymentFactory, PersonFactory, UserFactory, assign
 
 # Until the API path is added to nms/api_urls.py, the API tests mount it over the project's URLs.
 API_ISSUE = "/api/v1/accounts/issue/"
@@ -245,8 +248,11 @@ def test_page_without_a_selection_shows_a_hint(client, world):
     page = client.get(reverse("accounts-issue"))
     assert page.status_code == 200
     assert "Создать учётные записи" not in page.content.decode()
-    both = f"?organization={world['a']['school'].pk}&municipality={world['a']['municipality'].pk}"
-    assert client.get(reverse("accounts-issue") + both).status_code == 400
+    a = world["a"]
+    mixed = f"?organization={a['school'].pk}&person={a['director'].pk}"
+    page = client.get(reverse("accounts-issue") + mixed)
+    assert page.status_code == 400
+    assert provisioning.ONE_SELECTION in page.content.decode()
 
 
 @pytest.mark.parametrize("kind", ["organization", "municipality", "person", "bad"])
@@ -443,3 +449,268 @@ def test_api_scope_and_rights(world):
         refused = _api(world[role]).post(API_ISSUE, {"organization": a["school"].pk}, format="json")
         assert refused.status_code == 403, role
     assert User.objects.count() == 4
+
+
+# -- a selection in the registry: the people list's checkboxes and filters -----------------------
+ISSUE = "/accounts/issue/"
+
+
+def _checkboxes(html: str) -> list[int]:
+    return [
+        int(pk) for pk in re.findall(r'name="person" value="(\d+)" form="people-selection"', html)
+    ]
+
+
+def _found_link(html: str) -> str:
+    return re.search(r'id="issue-found" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+def test_people_list_checkboxes_only_on_rows_the_user_may_change(client, world, region):
+    """A school administration that is also a regional methodist sees a teacher of another
+    school in its care: that row has no checkbox (the issue page would refuse it)."""
+    a, b = world["a"], world["b"]
+    admin = world["school_admin"]
+    assign(admin, Role.METHODIST, region=region)
+    admin.assigned_people.add(b["teacher"])
+    client.force_login(admin)
+
+    page = client.get(reverse("person-list")).content.decode()
+    assert b["teacher"].last_name in page
+    assert sorted(_checkboxes(page)) == sorted([a["teacher"].pk, a["director"].pk])
+    assert '<form id="people-selection" method="get" action="/accounts/issue/"' in page
+    assert "Учётные записи для отмеченных" in page
+    assert "Учётные записи для всех найденных" in page
+    assert 'id="select-all"' in page
+
+    htmx = client.get(
+        reverse("person-list"), {"q": a["director"].last_name}, HTTP_HX_REQUEST="true"
+    )
+    assert "<html" not in htmx.content.decode()
+    assert _checkboxes(htmx.content.decode()) == [a["director"].pk]
+    assert unquote(_found_link(htmx.content.decode())) == f"{ISSUE}?q={a['director'].last_name}"
+
+
+def test_people_list_offers_no_selection_to_who_may_not_issue(client, world):
+    client.force_login(world["ministry"])
+    page = client.get(reverse("person-list")).content.decode()
+    assert world["a"]["teacher"].last_name in page
+    assert _checkboxes(page) == [] and 'id="select-all"' not in page
+    assert "people-selection" not in page and "/accounts/issue/" not in page
+
+
+def test_checked_people_are_issued(client, world):
+    """The list's form sends the checked rows: ?person=<id>&person=<id>."""
+    a = world["a"]
+    newcomer = staff(a["school"], "Иванова", "Мария", "Андреевна")
+    client.force_login(world["municipal"])
+    page = client.get(reverse("person-list")).content.decode()
+    checked = [pk for pk in _checkboxes(page) if pk in (newcomer.pk, a["teacher"].pk)]
+    url = ISSUE + "?" + "&".join(f"person={pk}" for pk in checked)
+
+    summary = client.get(url)
+    assert summary.context["counts"] == {"total": 2, "without_account": 1, "with_account": 1}
+    assert "выбранные работники (2)" in summary.content.decode()
+    response = client.post(url)
+    rows = _rows(_book(response.content), provisioning.ISSUED_SHEET)
+    assert [row[0] for row in rows[1:]] == [newcomer.full_name]
+    assert not User.objects.filter(person=a["director"]).exists()
+
+
+def test_all_found_by_the_lists_filters(client, world):
+    a = world["a"]
+    client.force_login(world["municipal"])
+    page = client.get(reverse("person-list"), {"manager": "true", "sort": "birth_date", "page": 1})
+    link = _found_link(page.content.decode())
+    assert link == f"{ISSUE}?manager=true"
+
+    summary = client.get(link)
+    assert summary.status_code == 200
+    assert summary.context["counts"] == {"total": 1, "without_account": 1, "with_account": 0}
+    text = summary.content.decode()
+    assert "работники по фильтру: Руководитель: да" in text
+    assert 'href="/registry/people/?manager=true"' in text
+    response = client.post(link)
+    assert "spreadsheetml" in response["Content-Type"]
+    rows = _rows(_book(response.content), provisioning.ISSUED_SHEET)
+    assert [row[0] for row in rows[1:]] == [a["director"].full_name]
+    assert not User.objects.filter(person__in=[a["teacher"]]).exclude(pk=world["teacher"].pk)
+
+
+def test_the_lists_filters_within_the_editing_scope(client, world):
+    a, b = world["a"], world["b"]
+    client.force_login(world["municipal"])
+    # the unfiltered list: everybody the user may change
+    link = _found_link(client.get(reverse("person-list")).content.decode())
+    assert link == f"{ISSUE}?q="
+    summary = client.get(link)
+    assert summary.context["counts"]["total"] == 2
+    assert "все работники в вашей области доступа" in summary.content.decode()
+    # filters combined, as the list's form sends them (empty ones included)
+    query = (
+        f"?q={a['director'].last_name}&municipality={a['municipality'].pk}"
+        f"&organization={a['school'].pk}&kind=&position=&category=&young=&manager="
+    )
+    assert client.get(ISSUE + query).context["counts"]["total"] == 1
+    # a school administration's «everybody» is its own staff
+    staff(EmploymentFactory(organization__municipality=a["municipality"]).organization, "Б", "В")
+    client.force_login(world["school_admin"])
+    assert client.get(f"{ISSUE}?q=").context["counts"]["total"] == 2
+    # what the filters name is looked up in the editing scope: outside it, 404
+    client.force_login(world["municipal"])
+    for query in (
+        f"?q=&organization={b['school'].pk}",
+        f"?q=&municipality={b['municipality'].pk}",
+        f"?q=x&organization={b['school'].pk}&municipality={a['municipality'].pk}",
+        "?q=&organization=abc",
+    ):
+        assert client.get(ISSUE + query).status_code == 404, query
+        assert client.post(ISSUE + query).status_code == 404, query
+    bad = client.get(f"{ISSUE}?q=&category=nonsense")
+    assert bad.status_code == 400
+    assert "Категория" in bad.content.decode()
+    assert User.objects.count() == 4
+
+
+# -- large selections: a background job with a one-time file ---------------------------------
+@pytest.fixture
+def crowd(world, settings):
+    """Three people without an account in school A, above a limit of 2."""
+    settings.NMS_SYNC_ACCOUNTS_LIMIT = 2
+    staff(world["a"]["school"], "Иванова", "Мария", "Андреевна")
+    staff(world["a"]["school"], "Щёкин", "Юрий")
+    return world
+
+
+def _stored_text(job: Job) -> str:
+    job = Job.objects.get(pk=job.pk)
+    return " ".join(
+        str(value)
+        for value in (job.title, job.message, job.params, job.report, job.error, job.upload_name)
+    )
+
+
+def test_above_the_limit_a_job_whose_file_is_downloaded_once(client, crowd, make_user):
+    school = crowd["a"]["school"]
+    url = f"{ISSUE}?organization={school.pk}"
+    client.force_login(crowd["school_admin"])
+    page = client.get(url)
+    assert page.context["in_background"]
+    assert "создаются в фоне" in page.content.decode()
+
+    response = client.post(url)
+    job = Job.objects.get(kind=provisioning.JOB_KIND)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.DONE, job.error
+    assert (job.done, job.total) == (3, 3)
+    assert job.user == crowd["school_admin"] and school.short_name in job.title
+    assert "Создано учётных записей: 3." in job.message
+    assert User.objects.filter(must_change_password=True).count() == 3
+
+    detail = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-file"' in detail and "только один раз" in detail
+
+    # anyone else, the superuser too, neither gets the file nor is offered it
+    admin = make_user(Role.ADMIN)
+    other = client.__class__()
+    other.force_login(admin)
+    assert "только тот, кто запустил" in other.get(job.get_absolute_url()).content.decode()
+    assert other.get(reverse("job-file", args=[job.pk])).status_code == 404
+
+    download = client.get(reverse("job-file", args=[job.pk]))
+    assert download.status_code == 200
+    assert "no-store" in download["Cache-Control"]
+    assert "Учётные записи" in unquote(download["Content-Disposition"])
+    rows = _rows(_book(download.content), provisioning.ISSUED_SHEET)
+    assert len(rows) == 4
+    passwords = [row[3] for row in rows[1:]]
+    user = User.objects.get(username=rows[1][2])
+    assert user.check_password(rows[1][3])
+
+    # the file is wiped: the second download is refused in Russian, the page says so
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.result is None and not stored.has_file
+    again = client.get(reverse("job-file", args=[job.pk]))
+    assert again.status_code == 410
+    assert "Файл уже скачан и больше не хранится" in again.content.decode()
+    detail = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-file-taken"' in detail and "уже скачан" in detail
+    assert 'id="job-file"' not in detail
+    # the passwords are nowhere else: not in the job, only hashed in the users
+    stored_text = _stored_text(job)
+    for password in passwords:
+        assert password not in stored_text
+        assert not User.objects.filter(password__contains=password).exists()
+
+
+def test_the_job_reports_progress_per_password(world):
+    school = world["a"]["school"]
+    people = [staff(school, "Петрова", "Анна") for _ in range(3)]
+    calls = []
+    provisioning.accounts_create(
+        world["school_admin"], people, progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_job_whose_selection_left_the_scope_fails_and_saves_nothing(world):
+    job = jobs.job_start(
+        world["school_admin"],
+        kind=provisioning.JOB_KIND,
+        title="Учётные записи",
+        work=provisioning.accounts_issue_job,
+        params={"selection": {"people": [world["a"]["director"].pk, world["b"]["director"].pk]}},
+    )
+    assert job.status == JobStatus.FAILED
+    assert job.error == provisioning.JOB_GONE
+    assert not job.has_file
+    assert User.objects.count() == 4
+
+
+def test_the_job_sends_letters_after_the_commit(
+    client, crowd, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    staff(crowd["a"]["school"], "Ёлкина", "Юлия", email="elkina@example.org")
+    client.force_login(crowd["school_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{ISSUE}?organization={crowd['a']['school'].pk}", {"send_mail": "1"})
+    job = Job.objects.get(kind=provisioning.JOB_KIND)
+    assert "Писем с логином и паролем: 1." in job.message
+    assert [letter.to for letter in mail.outbox] == [["elkina@example.org"]]
+    assert "Логин: elkina.yu" in mail.outbox[0].body
+
+
+@with_api
+def test_api_above_the_limit_answers_202_with_the_job(client, crowd):
+    school = crowd["a"]["school"]
+    response = _api(crowd["school_admin"]).post(
+        API_ISSUE, {"organization": school.pk}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    data = response.json()
+    job = Job.objects.get(pk=data["id"])
+    assert response["Location"] == reverse("api-job-detail", args=[job.pk])
+    assert response["Cache-Control"] == "no-store"
+    assert data["status"] == JobStatus.DONE and data["kind"] == provisioning.JOB_KIND
+    assert data["file_url"].endswith(reverse("job-file", args=[job.pk]))
+    assert "password" not in data
+    assert User.objects.filter(must_change_password=True).count() == 3
+
+    client.force_login(crowd["school_admin"])
+    assert client.get(reverse("job-file", args=[job.pk])).status_code == 200
+    assert client.get(reverse("job-file", args=[job.pk])).status_code == 410
+    api_job = _api(crowd["school_admin"]).get(reverse("api-job-detail", args=[job.pk])).json()
+    assert api_job["file_url"] is None
+
+
+@with_api
+def test_api_issues_for_the_lists_filters(world):
+    a = world["a"]
+    api = _api(world["municipal"])
+    response = api.post(API_ISSUE, {"filters": "manager=true&page=3"}, format="json")
+    assert response.status_code == 201, response.content
+    assert [row["person"] for row in response.json()["issued"]] == [a["director"].pk]
+    both = {"filters": "", "organization": a["school"].pk}
+    assert api.post(API_ISSUE, both, format="json").status_code == 400
+    outside = {"filters": f"organization={world['b']['school'].pk}"}
+    assert api.post(API_ISSUE, outside, format="json").status_code == 404

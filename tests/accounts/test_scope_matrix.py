@@ -122,6 +122,7 @@ OBJECTS = {
     "job-status": lambda w: {"pk": w.job.pk},
     "job-file": lambda w: {"pk": w.job.pk},
     "api-job-detail": lambda w: {"pk": w.job.pk},
+    "api-job-file": lambda w: {"pk": w.job.pk},
 }
 # Objects every signed-in user may read: dictionaries with no territory (changing them is a
 # right checked with 403, not a matter of scope).

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.http import Http404
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -56,6 +57,11 @@ def save_then_refuse(job, progress):
 def save_region(job, progress):
     Region.objects.create(name=job.params["name"], code="78")
     return JobOutcome(message="Регион создан.")
+
+
+@job_work(atomic=False)
+def secret_file(job, progress):
+    return JobOutcome(file=b"secret", filename="пароли.xlsx", once=True, message="Готово.")
 
 
 def start(user, work, **kwargs):
@@ -244,3 +250,62 @@ def test_anonymous_is_sent_to_login(db, client):
     job = Job.objects.create(user=UserFactory(), kind="test", title="x")
     assert client.get(reverse("job-detail", args=[job.pk])).status_code == 302
     assert jobs.jobs_visible(None).count() == 0
+
+
+# -- one-time files -------------------------------------------------------------------------------
+def test_a_one_time_file_goes_to_its_author_once(db, immediate, make_user):
+    author, other = UserFactory(), UserFactory()
+    job = start(author, secret_file)
+    assert jobs.job_file_once(job) and job.has_file
+    assert not jobs.job_file_once(start(author, count_to_ten))
+
+    with pytest.raises(Http404):
+        jobs.job_result(job)  # only through job_take_result
+    for stranger in (other, make_user(Role.ADMIN)):
+        with pytest.raises(Http404):
+            jobs.job_take_result(job, stranger)
+    assert Job.objects.get(pk=job.pk).result is not None
+
+    assert jobs.job_take_result(job, author) == b"secret"
+    assert not job.has_file and jobs.job_file_taken(job)["name"] == "пароли.xlsx"
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.result is None and stored.result_name == "" and jobs.job_file_taken(stored)
+    assert jobs.job_take_result(job, author) is None
+    # a second copy of the job loaded before the download (a second tab) gets nothing either
+    assert jobs.job_take_result(jobs.job_get(author, job.pk), author) is None
+
+
+def test_a_one_time_file_page_then_410(db, client, immediate):
+    author = UserFactory()
+    job = start(author, secret_file)
+    client.force_login(author)
+    status = client.get(reverse("job-status", args=[job.pk])).text
+    assert 'id="job-file"' in status and "только один раз" in status
+
+    first = client.get(reverse("job-file", args=[job.pk]))
+    assert first.status_code == 200 and first.content == b"secret"
+    assert first["Cache-Control"] == "no-store"
+    second = client.get(reverse("job-file", args=[job.pk]))
+    assert second.status_code == 410
+    assert jobs.FILE_TAKEN in second.text
+    status = client.get(reverse("job-status", args=[job.pk])).text
+    assert 'id="job-file"' not in status and "«пароли.xlsx» уже скачан" in status
+    assert client.get(f"/api/v1/jobs/{job.pk}/").json()["file_url"] is None
+
+
+def test_a_token_client_downloads_its_file_through_the_api(db, immediate):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    author, stranger = UserFactory(), UserFactory()
+    job = start(author, secret_file)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=author).key}")
+    url = api.get(f"/api/v1/jobs/{job.pk}/").json()["file_url"]
+    assert url.endswith(f"/api/v1/jobs/{job.pk}/file/")
+    first = api.get(url)
+    assert first.status_code == 200 and first.content == b"secret"
+    assert api.get(url).status_code == 410  # a one-time file
+    other = APIClient()
+    other.force_authenticate(stranger)
+    assert other.get(url).status_code == 404

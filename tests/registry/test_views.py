@@ -231,3 +231,180 @@ def test_teacher_sees_only_own_staff_count(client, make_user, two_municipalities
     client.force_login(make_user(Role.TEACHER, person=teacher))
     page = client.get(reverse("organization-list")).content.decode()
     assert "<td>1</td>" in page
+
+
+# -- places of work: the generic form views ------------------------------------------------------
+METHODS = ("get", "post", "patch", "delete")
+
+
+def employment_data(employment, **changes) -> dict:
+    data = {
+        "organization": employment.organization_id,
+        "position": employment.position_id,
+        "category": "first",
+        "experience_years": "12",
+        "experience_as_of": "01.09.2025",
+    }
+    return {**data, **changes}
+
+
+def employment_urls(person, employment) -> dict[str, str]:
+    return {
+        "create": reverse("employment-create", args=[person.pk]),
+        "edit": reverse("employment-edit", args=[person.pk, employment.pk]),
+        "delete": reverse("employment-delete", args=[person.pk, employment.pk]),
+    }
+
+
+def test_employment_pages_are_the_generic_views():
+    from django.urls import resolve
+
+    from nms.common.views import ScopedObjectMixin, ServiceFormView
+
+    for name, base in (
+        ("employment-create", ServiceFormView),
+        ("employment-edit", ServiceFormView),
+        ("employment-delete", ScopedObjectMixin),
+    ):
+        kwargs = {"pk": 1} if name == "employment-create" else {"pk": 1, "employment_pk": 2}
+        view = resolve(reverse(name, kwargs=kwargs)).func.view_class
+        assert issubclass(view, base), name
+
+
+def test_employment_pages_outside_the_scope_answer_404_to_every_method(
+    client, municipal, two_municipalities
+):
+    b = two_municipalities["b"]
+    outsider = b["teacher"]
+    employment = outsider.employments.get()
+    before = employment_data(employment)
+    for name, url in employment_urls(outsider, employment).items():
+        for method in METHODS:
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (name, method, response.status_code)
+    # a place of work of one's own person named under another person's address: not found
+    own = two_municipalities["a"]["teacher"]
+    mixed = reverse("employment-edit", args=[own.pk, employment.pk])
+    assert client.post(mixed, employment_data(employment, category="highest")).status_code == 404
+    employment.refresh_from_db()
+    assert employment.category != "highest" and employment_data(employment) == before
+
+
+def test_employment_pages_refuse_a_role_that_sees_but_may_not_change(client, make_user, region):
+    """The ministry sees the person (the card answers 200) but changes nothing: 403 to every
+    page and method, like the person and organization edit pages; nothing is changed."""
+    employment = EmploymentFactory()
+    person = employment.person
+    client.force_login(make_user(Role.MINISTRY))
+    assert client.get(reverse("person-detail", args=[person.pk])).status_code == 200
+    urls = employment_urls(person, employment)
+    for name, url in urls.items():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, employment_data(employment))
+            assert response.status_code == 403, (name, method, response.status_code)
+    card = client.get(reverse("person-detail", args=[person.pk])).content.decode()
+    assert urls["edit"] not in card and urls["create"] not in card
+    assert person.employments.count() == 1
+
+
+def test_a_place_of_work_in_another_school_is_refused_with_403(
+    client, make_user, two_municipalities
+):
+    """A school administration sees its teacher, who also works part-time in another school:
+    its own place of work it changes; the other school's it sees but may not change (403)."""
+    a, b = two_municipalities["a"], two_municipalities["b"]
+    teacher = a["teacher"]
+    own = teacher.employments.get()
+    elsewhere = EmploymentFactory(person=teacher, organization=b["school"], is_part_time=True)
+    client.force_login(make_user(Role.SCHOOL, organization=a["school"]))
+
+    for name, url in employment_urls(teacher, elsewhere).items():
+        if name == "create":
+            continue
+        assert client.get(url).status_code == 403, name
+        assert client.post(url, employment_data(elsewhere)).status_code == 403, name
+    assert teacher.employments.count() == 2
+
+    url = reverse("employment-edit", args=[teacher.pk, own.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, employment_data(own, category="highest"))
+    assert response.status_code == 302 and response["Location"] == teacher.get_absolute_url()
+    own.refresh_from_db()
+    assert own.category == "highest"
+
+
+def test_employment_create_edit_and_delete(client, municipal, two_municipalities):
+    a = two_municipalities["a"]
+    teacher = a["teacher"]
+    gymnasium = OrganizationFactory(municipality=a["municipality"], short_name="Гимназия № 2")
+
+    create = reverse("employment-create", args=[teacher.pk])
+    page = client.get(create)
+    assert page.status_code == 200
+    assert f"Новое место работы: {teacher.full_name}" in page.content.decode()
+    data = employment_data(teacher.employments.get(), organization=gymnasium.pk)
+    response = client.post(create, {**data, "is_part_time": "on", "teaching_load": "6"})
+    assert response.status_code == 302 and response["Location"] == teacher.get_absolute_url()
+    added = teacher.employments.get(organization=gymnasium)
+    assert added.is_part_time and added.teaching_load == 6
+
+    edit = reverse("employment-edit", args=[teacher.pk, added.pk])
+    assert client.post(edit, {**data, "teaching_load": "9"}).status_code == 302
+    added.refresh_from_db()
+    assert added.teaching_load == 9 and not added.is_part_time
+
+    delete = reverse("employment-delete", args=[teacher.pk, added.pk])
+    assert client.get(delete).status_code == 405
+    response = client.post(delete, follow=True)
+    assert "Место работы удалено." in response.content.decode()
+    assert list(teacher.employments.values_list("organization", flat=True)) == [a["school"].pk]
+
+
+def test_a_service_error_saves_nothing(client, municipal, two_municipalities, monkeypatch):
+    """The service saves, then refuses: its transaction is rolled back, the refusal lands on
+    the form in Russian, and the place of work is as it was (created: none)."""
+    from django.core.exceptions import ValidationError
+
+    from nms.registry import services
+
+    saved = services._save
+
+    def save_then_refuse(instance, user):
+        saved(instance, user)
+        raise ValidationError({"teaching_load": "Нагрузка не согласована с расписанием."})
+
+    monkeypatch.setattr(services, "_save", save_then_refuse)
+    teacher = two_municipalities["a"]["teacher"]
+    employment = teacher.employments.get()
+    before = employment_data(employment)
+
+    url = reverse("employment-edit", args=[teacher.pk, employment.pk])
+    response = client.post(url, employment_data(employment, category="highest", teaching_load=30))
+    assert response.status_code == 200
+    assert "Нагрузка не согласована с расписанием." in response.content.decode()
+    employment.refresh_from_db()
+    assert employment_data(employment) == before and employment.teaching_load != 30
+
+    other = OrganizationFactory(municipality=two_municipalities["a"]["municipality"])
+    url = reverse("employment-create", args=[teacher.pk])
+    response = client.post(url, employment_data(employment, organization=other.pk))
+    assert response.status_code == 200
+    assert "Нагрузка не согласована с расписанием." in response.content.decode()
+    assert teacher.employments.count() == 1
+
+
+# -- the import page: the generic import view ------------------------------------------------------
+def test_import_page_is_the_generic_import_view(client, make_user, two_municipalities):
+    from django.urls import resolve
+
+    from nms.common.views import ImportView
+
+    assert issubclass(resolve(reverse("registry-import")).func.view_class, ImportView)
+    client.force_login(make_user(Role.SCHOOL, organization=two_municipalities["a"]["school"]))
+    page = client.get(reverse("registry-import"))
+    assert page.status_code == 200
+    assert [kind for kind, _ in page.context["kinds"]] == ["staff"]
+    assert reverse("registry-import-template", args=["staff"]) in page.content.decode()
+    client.force_login(make_user(Role.TEACHER, person=two_municipalities["a"]["teacher"]))
+    assert client.get(reverse("registry-import")).status_code == 404
+    assert client.post(reverse("registry-import")).status_code == 404

@@ -1,5 +1,9 @@
-"""POST /api/v1/accounts/issue/: accounts for an organization's, a municipality's or chosen
-people's staff in bulk; the answer carries the logins and one-time passwords, once."""
+"""POST /api/v1/accounts/issue/: accounts for an organization's, a municipality's, chosen or
+filtered people's staff in bulk; the answer carries the logins and one-time passwords, once.
+
+Above settings.NMS_SYNC_ACCOUNTS_LIMIT new accounts the answer is 202 with a background job
+(`/api/v1/jobs/{id}/`); when it is done, its `file_url` gives the XLSX of logins and one-time
+passwords once to the user who asked (the download wipes it)."""
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -9,6 +13,7 @@ from rest_framework.views import APIView
 
 from nms.accounts import provisioning
 from nms.common.api import ScopeAllows, service_errors
+from nms.common.api_jobs import JobSerializer
 
 
 class AccountsIssueSerializer(serializers.Serializer):
@@ -25,6 +30,13 @@ class AccountsIssueSerializer(serializers.Serializer):
         max_length=provisioning.MAX_PEOPLE,
         help_text="Выбранные работники (id).",
     )
+    filters = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Фильтры списка работников, как в адресе страницы: «q=…&category=highest»; "
+        "пустая строка — все работники, которых вы можете изменять.",
+    )
     send_mail = serializers.BooleanField(
         required=False,
         default=False,
@@ -33,6 +45,8 @@ class AccountsIssueSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         given = [key for key in ("organization", "municipality", "people") if attrs.get(key)]
+        if "filters" in attrs:
+            given.append("filters")
         if len(given) != 1:
             raise serializers.ValidationError(provisioning.ONE_SELECTION)
         return attrs
@@ -66,7 +80,9 @@ class IssueAccountsView(APIView):
     """Выдать учётные записи работникам организации, муниципалитета или выбранным работникам.
 
     Каждому работнику без учётной записи — логин, разовый пароль и роль «педагог»; пароли
-    возвращаются только в этом ответе. Работники вне вашей области доступа — 404.
+    возвращаются только в этом ответе. Работники вне вашей области доступа — 404. Если новых
+    учётных записей больше NMS_SYNC_ACCOUNTS_LIMIT, ответ 202 — фоновая задача; файл XLSX с
+    паролями по её `file_url` можно скачать один раз.
     """
 
     permission_classes = [ScopeAllows(provisioning.ACTION, provisioning.NO_RIGHTS)]
@@ -76,6 +92,11 @@ class IssueAccountsView(APIView):
         request=AccountsIssueSerializer,
         responses={
             201: AccountsIssuedSerializer,
+            202: OpenApiResponse(
+                JobSerializer,
+                description="Больше NMS_SYNC_ACCOUNTS_LIMIT новых учётных записей: фоновая "
+                "задача; её файл с паролями можно скачать один раз.",
+            ),
             400: OpenApiResponse(description=provisioning.ONE_SELECTION),
             403: OpenApiResponse(description=provisioning.NO_RIGHTS),
             404: OpenApiResponse(description="Организация, муниципалитет или работник не найдены."),
@@ -91,16 +112,24 @@ class IssueAccountsView(APIView):
                 organization=data.get("organization"),
                 municipality=data.get("municipality"),
                 people=data.get("people"),
+                filters=data.get("filters"),
             )
+            send_mail = data["send_mail"] and provisioning.mail_configured()
+            login_url = request.build_absolute_uri(reverse("login"))
+            if provisioning.needs_job(provisioning.selection_counts(selection)):
+                job = provisioning.accounts_issue_start(
+                    request.user, selection, send_mail=send_mail, login_url=login_url
+                )
+                answer = JobSerializer(job, context={"request": request}).data
+                response = Response(answer, status=status.HTTP_202_ACCEPTED)
+                response["Location"] = reverse("api-job-detail", args=[job.pk])
+                response["Cache-Control"] = "no-store"
+                return response
             accounts = provisioning.accounts_create(
                 request.user, selection.people, organization=selection.organization
             )
         issued = [a for a in accounts if not a.skipped]
-        mailed = 0
-        if data["send_mail"] and provisioning.mail_configured():
-            mailed = provisioning.accounts_mail(
-                issued, request.build_absolute_uri(reverse("login"))
-            )
+        mailed = provisioning.accounts_mail(issued, login_url) if send_mail else 0
         answer = {
             "issued": issued,
             "skipped": [a for a in accounts if a.skipped],

@@ -2,12 +2,18 @@
 every person of a selection who has no account yet.
 
 Who may: whoever may edit the people (`registry.edit_people`), and only for the people they may
-edit. The selection (an organization, a municipality or chosen people) is resolved within that
-editing scope: an object outside it answers 404, a role without the right 403.
+edit. The selection (an organization, a municipality, chosen people or the people list's filters)
+is resolved within that editing scope: an object outside it answers 404, a role without the right
+403.
 
 The one-time passwords exist only in memory: they are hashed into the users and handed back once
 (`IssuedAccount.password`) for the XLSX, the API answer and the letters; they are never stored in
 plain text. At the first login the user must set their own (see `middleware.py`).
+
+More than settings.NMS_SYNC_ACCOUNTS_LIMIT new accounts (hashing takes ~0.1 s a password) are
+made by a background job (`accounts_issue_start`) with a progress bar. Its result, the XLSX of
+logins and one-time passwords, is the one place the passwords are kept: a one-time file
+(`JobOutcome(once=True)`) that only the issuer can download, once — the download wipes it.
 
 Logins: the last name transliterated, a dot, the initials — «Иванова Мария Андреевна» →
 `ivanova.ma`, «Щёкин Юрий» → `shchekin.yu`; a taken login gets a number: `ivanova.ma2`, `…3`.
@@ -23,6 +29,8 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -30,20 +38,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from nms.accounts import access
 from nms.accounts.models import Role, RoleAssignment, User
 from nms.accounts.scope import Scope, get_visible_or_404, scope_of
+from nms.common import jobs
+from nms.common.models import Job
+from nms.common.tables import display
 from nms.common.xlsx import add_sheet, workbook_bytes
+from nms.registry.filters import PersonFilterSet
 from nms.registry.models import Employment, Municipality, Organization, Person
 
 ACTION = "registry.edit_people"
 NO_RIGHTS = "У вас нет прав выдавать учётные записи."
-ONE_SELECTION = "Укажите что-то одно: организацию, муниципалитет или работников."
+ONE_SELECTION = (
+    "Укажите что-то одно: организацию, муниципалитет, отмеченных работников или фильтры списка."
+)
 MAX_PEOPLE = 5000  # ids in one selection (the API's list, the page's ?person=…)
+FILTER_KEYS = tuple(PersonFilterSet.base_filters)  # the people list's filters (?q=…&category=…)
 
 # -- logins --------------------------------------------------------------------------------------
 TRANSLIT = {
@@ -136,13 +151,24 @@ def issuing_scope(actor) -> Scope:
 @dataclass(frozen=True)
 class Selection:
     """Whom a page or an API call issues accounts for: the editable people of an organization,
-    a municipality or a list."""
+    a municipality, a list, or those the people list's filters find (`filters`, the query)."""
 
     label: str
     people: QuerySet
     organization: Organization | None = None
     municipality: Municipality | None = None
     person_ids: tuple[int, ...] = ()
+    filters: str | None = None  # the people list's query ("" — no filter: all they may edit)
+
+    def params(self) -> dict:
+        """The keyword arguments of `selection_resolve` that find it again (for a job)."""
+        if self.organization is not None:
+            return {"organization": self.organization.pk}
+        if self.municipality is not None:
+            return {"municipality": self.municipality.pk}
+        if self.filters is not None:
+            return {"filters": self.filters}
+        return {"people": list(self.person_ids)}
 
 
 def selection_resolve(
@@ -151,13 +177,21 @@ def selection_resolve(
     organization: int | None = None,
     municipality: int | None = None,
     people: list[int] | None = None,
+    filters: str | QueryDict | None = None,
 ) -> Selection:
-    """Exactly one of the three; each looked up in the actor's editing scope (404 outside it)."""
+    """Exactly one of the four; each looked up in the actor's editing scope (404 outside it).
+
+    `filters` is the people list's query (`q=…&organization=…&category=…`, other parameters
+    ignored): the people it finds among those the actor may edit; "" finds them all."""
     scope = issuing_scope(actor)
     given = [value for value in (organization, municipality, people) if value]
+    if filters is not None:
+        given.append(filters)
     if len(given) != 1:
         raise ValidationError(ONE_SELECTION)
     editable = scope.people()
+    if filters is not None:
+        return _filtered(actor, scope, filters)
     if organization:
         org = get_visible_or_404(scope.organizations(), pk=organization)
         employed = Employment.objects.filter(person=OuterRef("pk"), organization_id=org.pk)
@@ -176,6 +210,58 @@ def selection_resolve(
     return Selection(
         f"выбранные работники ({len(ids)})", editable.filter(pk__in=ids), person_ids=ids
     )
+
+
+def _filtered(actor, scope: Scope, filters: str | QueryDict) -> Selection:
+    """The people list's filter set over the people the actor may edit. An organization or a
+    municipality it names is looked up in the editing scope first (404 outside it), since an
+    invalid filter would otherwise be left out and widen the selection."""
+    query = QueryDict(filters) if isinstance(filters, str) else filters
+    data = QueryDict(mutable=True)
+    for key in FILTER_KEYS:
+        if key in query:
+            data.setlist(key, query.getlist(key))
+    for key, choices in (
+        ("organization", scope.organizations()),
+        ("municipality", scope.municipalities()),
+    ):
+        value = (data.get(key) or "").strip()
+        if value:
+            if not value.isdigit():
+                raise Http404("Объект не найден")
+            get_visible_or_404(choices, pk=int(value))
+    filterset = PersonFilterSet(data, queryset=scope.people(), request=SimpleNamespace(user=actor))
+    if not filterset.is_valid():
+        form = filterset.form
+        raise ValidationError(
+            [
+                f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else error
+                for name, errors in form.errors.items()
+                for error in errors[:1]
+            ]
+        )
+    words = _filter_words(filterset.form)
+    label = f"работники по фильтру: {words}" if words else "все работники в вашей области доступа"
+    return Selection(label, filterset.qs, filters=data.urlencode())
+
+
+def _filter_words(form) -> str:
+    """«Организация: Школа № 7; Категория: высшая» — the filters that are set, in words."""
+    words = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "") or name not in form.fields:
+            continue
+        field = form.fields[name]
+        if name == "q":
+            text = f"«{value}»"
+        elif isinstance(value, bool):
+            text = display(value)
+        elif isinstance(value, str):
+            text = str(dict(getattr(field, "choices", ())).get(value, value))
+        else:
+            text = str(value)
+        words.append(f"{field.label}: {text}")
+    return "; ".join(words)
 
 
 def selection_counts(selection: Selection) -> dict[str, int]:
@@ -223,11 +309,12 @@ def _people_ids(people) -> QuerySet | list[int]:
 
 
 @transaction.atomic
-def accounts_create(actor, people, *, organization=None) -> list[IssuedAccount]:
+def accounts_create(actor, people, *, organization=None, progress=None) -> list[IssuedAccount]:
     """Accounts for those of `people` (a queryset, persons or ids) the actor may edit and who
     have none: login, one-time password, `must_change_password`, the teacher's role bound to the
     person. Those who already have one come back `skipped`; people the actor may not edit are
-    left out. `organization` names the place of work shown for each (else their main one)."""
+    left out. `organization` names the place of work shown for each (else their main one).
+    `progress(done, total)` hears of every password hashed (a job's progress bar)."""
     scope = issuing_scope(actor)
     employments = Employment.objects.select_related("organization").order_by("is_part_time", "pk")
     rows = list(
@@ -255,7 +342,7 @@ def accounts_create(actor, people, *, organization=None) -> list[IssuedAccount]:
     bases = {id(p): login_base(p.last_name, p.first_name, p.middle_name) for p in new}
     taken = _taken_logins(set(bases.values()))
     issued, users = [], []
-    for person in new:
+    for number, person in enumerate(new, 1):
         login, password = unique_login(bases[id(person)], taken), one_time_password()
         users.append(
             User(
@@ -273,6 +360,8 @@ def accounts_create(actor, people, *, organization=None) -> list[IssuedAccount]:
                 person, _organization_name(person, organization), login, password, person.email
             )
         )
+        if progress is not None:
+            progress(number, len(new))
     if users:
         User.objects.bulk_create(users)
         if any(u.pk is None for u in users):  # a backend that does not return the new ids
@@ -290,6 +379,73 @@ def accounts_create(actor, people, *, organization=None) -> list[IssuedAccount]:
     result = issued + skipped
     result.sort(key=lambda a: (a.skipped, a.organization, a.person.full_name, a.person.pk))
     return result
+
+
+def needs_job(counts: dict[str, int]) -> bool:
+    """Whether a selection (`selection_counts`) is issued by a background job: more new
+    accounts than settings.NMS_SYNC_ACCOUNTS_LIMIT."""
+    return counts["without_account"] > settings.NMS_SYNC_ACCOUNTS_LIMIT
+
+
+def accounts_filename(selection: Selection) -> str:
+    name = selection.label if (selection.organization or selection.municipality) else "работники"
+    cleaned = "".join(c if c.isalnum() or c in " -" else "_" for c in name).strip()
+    return f"Учётные записи — {cleaned[:80]} — {date.today():%d.%m.%Y}.xlsx"
+
+
+# -- in the background -----------------------------------------------------------------------------
+JOB_KIND = "accounts_issue"
+JOB_GONE = "Работник, организация или муниципалитет выборки больше не в вашей области доступа."
+
+
+def accounts_issue_start(
+    actor, selection: Selection, *, send_mail: bool = False, login_url: str = ""
+) -> Job:
+    """A background job issuing the selection's accounts (it is resolved again, as the actor,
+    when the job runs); its result is the one-time XLSX of logins and passwords."""
+    issuing_scope(actor)
+    return jobs.job_start(
+        actor,
+        kind=JOB_KIND,
+        title=f"Учётные записи: {selection.label}",
+        work=accounts_issue_job,
+        params={
+            "selection": selection.params(),
+            "send_mail": bool(send_mail),
+            "login_url": login_url,
+            "filename": accounts_filename(selection),
+        },
+    )
+
+
+@jobs.job_work(phase="Подготовка учётных записей…")
+def accounts_issue_job(job, progress) -> jobs.JobOutcome:
+    """The accounts of a selection, in one transaction (a failure saves none), hashing with
+    progress. The passwords leave it only in the one-time file and, after the commit, in the
+    letters (when asked and the mail is configured)."""
+    params = job.params
+    try:
+        selection = selection_resolve(job.user, **params["selection"])
+    except Http404 as exc:
+        raise jobs.JobFailed(JOB_GONE) from exc
+    issued = accounts_create(
+        job.user, selection.people, organization=selection.organization, progress=progress
+    )
+    created = [account for account in issued if not account.skipped]
+    if not created:
+        return jobs.JobOutcome(message="У всех работников выборки уже есть учётные записи.")
+    message = f"Создано учётных записей: {len(created)}."
+    if params.get("send_mail") and mail_configured():
+        letters = sum(1 for account in created if account.email)
+        login_url = params.get("login_url", "")
+        transaction.on_commit(lambda: accounts_mail(created, login_url), robust=True)
+        message += f" Писем с логином и паролем: {letters}."
+    return jobs.JobOutcome(
+        file=accounts_xlsx(issued),
+        filename=params.get("filename") or "Учётные записи.xlsx",
+        message=message + " Файл с паролями можно скачать один раз.",
+        once=True,
+    )
 
 
 # -- the file and the letters ----------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """The page «Учётные записи» (accounts for a selection of staff in bulk) and the password change
 that ends a one-time password."""
 
-from datetime import date
-
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -26,20 +25,21 @@ def _id(value: str) -> int:
 
 
 def selection_query(query) -> dict:
-    """?organization=<id>, ?municipality=<id> or ?person=<id>&person=<id> as keyword arguments of
-    `provisioning.selection_resolve`; an id that is not a number is not found (404)."""
+    """The page's query as keyword arguments of `provisioning.selection_resolve`:
+    ?person=<id>&person=<id> (the people list's checkboxes); ?organization=<id> or
+    ?municipality=<id> alone (an organization's card); or the people list's own filters
+    (?q=…&category=…, «all found»). An id that is not a number is not found (404)."""
     people = [_id(value) for value in query.getlist("person") if value]
-    return {
-        "organization": _id(query["organization"]) if query.get("organization") else None,
-        "municipality": _id(query["municipality"]) if query.get("municipality") else None,
-        "people": people or None,
-    }
-
-
-def _filename(selection) -> str:
-    name = selection.label if (selection.organization or selection.municipality) else "работники"
-    cleaned = "".join(c if c.isalnum() or c in " -" else "_" for c in name).strip()
-    return f"Учётные записи — {cleaned[:80]} — {date.today():%d.%m.%Y}.xlsx"
+    present = [key for key in provisioning.FILTER_KEYS if key in query]
+    filled = {key for key in present if query.get(key)}
+    selection = {"organization": None, "municipality": None, "people": people or None}
+    if filled == {"organization"}:
+        selection["organization"] = _id(query["organization"])
+    elif filled == {"municipality"}:
+        selection["municipality"] = _id(query["municipality"])
+    elif present:
+        selection["filters"] = query
+    return selection
 
 
 @never_cache
@@ -47,21 +47,30 @@ def _filename(selection) -> str:
 @require_http_methods(["GET", "POST"])
 def issue(request):
     """How many of the selection have no account; on POST their accounts, answered as the XLSX
-    of logins and one-time passwords (kept nowhere else)."""
+    of logins and one-time passwords (kept nowhere else) — or, above
+    settings.NMS_SYNC_ACCOUNTS_LIMIT, a background job whose page gives that file once."""
     provisioning.issuing_scope(request.user)  # 403 before anything about the selection
     query = selection_query(request.GET)
-    context = {"mail": provisioning.mail_configured()}
-    if not any(query.values()):
+    context = {"mail": provisioning.mail_configured(), "limit": settings.NMS_SYNC_ACCOUNTS_LIMIT}
+    if not any(value is not None for value in query.values()):
         return render(request, "accounts/issue.html", context)
     try:
         selection = provisioning.selection_resolve(request.user, **query)
     except ValidationError as error:
         context["error"] = " ".join(error.messages)
         return render(request, "accounts/issue.html", context, status=400)
-    context.update(selection=selection, counts=provisioning.selection_counts(selection))
+    counts = provisioning.selection_counts(selection)
+    context.update(selection=selection, counts=counts, in_background=provisioning.needs_job(counts))
     if request.method == "GET":
         return render(request, "accounts/issue.html", context)
 
+    send_mail = bool(request.POST.get("send_mail")) and context["mail"]
+    login_url = request.build_absolute_uri(reverse("login"))
+    if context["in_background"]:
+        job = provisioning.accounts_issue_start(
+            request.user, selection, send_mail=send_mail, login_url=login_url
+        )
+        return redirect(job)
     issued = provisioning.accounts_create(
         request.user, selection.people, organization=selection.organization
     )
@@ -69,11 +78,13 @@ def issue(request):
     if not created:
         messages.info(request, "У всех работников выборки уже есть учётные записи.")
         return redirect(request.get_full_path())
-    if request.POST.get("send_mail") and context["mail"]:
-        sent = provisioning.accounts_mail(created, request.build_absolute_uri(reverse("login")))
+    if send_mail:
+        sent = provisioning.accounts_mail(created, login_url)
         messages.success(request, f"Отправлено писем с логином и паролем: {sent}.")
     messages.success(request, f"Создано учётных записей: {len(created)}.")
-    return xlsx_response(provisioning.accounts_xlsx(issued), _filename(selection))
+    return xlsx_response(
+        provisioning.accounts_xlsx(issued), provisioning.accounts_filename(selection)
+    )
 
 
 # -- the first login: the one-time password is replaced -------------------------------------------

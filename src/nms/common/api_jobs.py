@@ -1,16 +1,18 @@
-"""GET /api/v1/jobs/ and /api/v1/jobs/{id}/: a background job's state, progress and links.
+"""GET /api/v1/jobs/, /api/v1/jobs/{id}/ and /api/v1/jobs/{id}/file/: a background job's state,
+progress, links and its file (for token clients too).
 
 Scoped like the pages: a user sees only their own jobs (a superuser all); another user's job
-answers 404. Register in nms/api_urls.py:
-    router.register("jobs", JobViewSet, basename="api-job")
+answers 404. A one-time file (one-time passwords) goes to its author once, then 410.
 """
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 
 from nms.common import jobs
+from nms.common.jobs_views import file_response
 from nms.common.models import Job
 
 
@@ -42,7 +44,10 @@ class JobSerializer(serializers.ModelSerializer):
     def get_file_url(self, job) -> str | None:
         if not job.has_file:
             return None
-        return self._absolute(reverse("job-file", args=[job.pk]))
+        request = self.context.get("request")
+        if jobs.job_file_once(job) and getattr(request, "user", None) != job.user:
+            return None  # a one-time file is its author's alone
+        return self._absolute(reverse("api-job-file", args=[job.pk]))
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
@@ -57,3 +62,9 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         job = super().get_object()
         return jobs.job_check_task(job)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """Файл результата задачи (выгрузка, отчёт); разовый файл — только автору и один раз."""
+        return file_response(request, self.get_object())

@@ -15,6 +15,10 @@ inside one transaction unless it is declared read-only (`atomic=False`): work th
 nothing, and the job records the reason in Russian. The command line calls the same services
 synchronously and never goes through a job.
 
+A result holding secrets (the one-time passwords of new accounts) is a one-time file,
+`JobOutcome(once=True)`: only the user who started the job may download it, once —
+`job_take_result` wipes it as it hands it over, and the job page then says it was downloaded.
+
 Progress is written at most every PROGRESS_INTERVAL seconds (and every `every` items when
 asked). Inside the work's transaction other connections cannot see what it writes, so there
 progress goes through a second connection — except on SQLite, which has one writer at a time:
@@ -49,8 +53,11 @@ QUEUED_MESSAGE = "Задача ждёт очереди."
 NOT_FOUND = "Задача не найдена"
 NO_RIGHTS = "Недостаточно прав для выполнения задачи."
 REFRESHED = ("status", "done", "total", "message", "task_id", "error", "report", "result_name")
-REFRESHED += ("result_content_type", "started_at", "finished_at")
+REFRESHED += ("result_content_type", "started_at", "finished_at", "params")
 WORKER_FAILED = "Задача прервана обработчиком очереди. Запустите её ещё раз."
+ONCE = "file_once"  # params: the result is a one-time file (see job_take_result)
+TAKEN = "file_taken"  # params: when and as what it was downloaded (it is gone since)
+FILE_TAKEN = "Файл уже скачан и больше не хранится: его можно скачать только один раз."
 
 
 class JobFailed(Exception):
@@ -66,6 +73,7 @@ class JobOutcome:
     content_type: str = XLSX
     report: dict | None = None
     message: str = ""
+    once: bool = False  # a one-time file: its author downloads it once, then it is wiped
 
 
 def job_work(*, atomic: bool = True, phase: str = "Выполняется…"):
@@ -178,6 +186,8 @@ def job_finish(job: Job, outcome: JobOutcome) -> None:
             result_name=outcome.filename[:255],
             result_content_type=outcome.content_type[:200],
         )
+        if outcome.once:
+            fields["params"] = {**(job.params or {}), ONCE: True}
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
@@ -279,10 +289,43 @@ def job_get(user, pk) -> Job:
 
 
 def job_result(job: Job) -> bytes:
+    """The result file (a one-time file only through `job_take_result`)."""
+    if job_file_once(job):
+        raise Http404(NOT_FOUND)
     data = Job.objects.filter(pk=job.pk).values_list("result", flat=True).first()
     if data is None:
         raise Http404(NOT_FOUND)
     return bytes(data)
+
+
+def job_file_once(job: Job) -> bool:
+    """Whether the job's result is a one-time file (downloaded already or not)."""
+    return bool((job.params or {}).get(ONCE))
+
+
+def job_file_taken(job: Job) -> dict | None:
+    """{"at": «ДД.ММ.ГГГГ ЧЧ:ММ», "name": file name} once a one-time file was downloaded."""
+    return (job.params or {}).get(TAKEN)
+
+
+def job_take_result(job: Job, user) -> bytes | None:
+    """A one-time file, wiped as it is handed over: to the job's author only (anyone else: 404,
+    the superuser too), the first time only — later, and to the loser of two downloads at once,
+    None. The job (also in memory) keeps when and as what it was taken."""
+    if not job_file_once(job) or job.user_id != getattr(user, "pk", None):
+        raise Http404(NOT_FOUND)
+    name = job.result_name
+    taken = {"at": f"{timezone.localtime():%d.%m.%Y %H:%M}", "name": name}
+    with transaction.atomic():
+        pending = Job.objects.filter(pk=job.pk, result__isnull=False)
+        data = pending.values_list("result", flat=True).first()
+        # The update decides who takes it: a second one waits for the first and finds nothing.
+        if data is None or not pending.update(
+            result=None, result_name="", params={**(job.params or {}), TAKEN: taken}
+        ):
+            data = None
+    job.refresh_from_db(fields=["params", "result_name"])
+    return None if data is None else bytes(data)
 
 
 def job_check_task(job: Job) -> Job:

@@ -3,6 +3,6 @@ from django.urls import path
 from nms.registry import import_views
 
 urlpatterns = [
-    path("", import_views.import_page, name="registry-import"),
+    path("", import_views.RegistryImportView.as_view(), name="registry-import"),
     path("template/<str:kind>/", import_views.import_template, name="registry-import-template"),
 ]

@@ -20,15 +20,19 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path("people/<int:pk>/history/", views.PersonHistoryView.as_view(), name="person-history"),
-    path("people/<int:pk>/employments/new/", views.employment_create, name="employment-create"),
+    path(
+        "people/<int:pk>/employments/new/",
+        views.EmploymentCreateView.as_view(),
+        name="employment-create",
+    ),
     path(
         "people/<int:pk>/employments/<int:employment_pk>/edit/",
-        views.employment_edit,
+        views.EmploymentEditView.as_view(),
         name="employment-edit",
     ),
     path(
         "people/<int:pk>/employments/<int:employment_pk>/delete/",
-        views.employment_delete,
+        views.EmploymentDeleteView.as_view(),
         name="employment-delete",
     ),
 ]

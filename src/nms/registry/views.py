@@ -4,24 +4,24 @@ Reads go through the selectors (the user's scope), writes through the services.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
 
-from nms.accounts.scope import scope_of
+from nms.accounts.scope import get_visible_or_404
 from nms.common.pagination import paginate
 from nms.common.views import (
     ExtraForm,
     ScopedDetailView,
     ScopedListView,
+    ScopedObjectMixin,
     ServiceFormView,
-    require,
-    save_through_service,
+    declared,
 )
 from nms.registry import exports, selectors, services
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.forms import EmploymentForm, OrganizationForm, PersonForm
-from nms.registry.models import Organization, Person
+from nms.registry.models import Employment, Organization, Person
 from nms.registry.tables import OrganizationTable, PersonTable
 
 EDIT_PEOPLE = "registry.edit_people"
@@ -99,6 +99,20 @@ class PersonListView(ScopedListView):
     export_kind = "export_people"
     export_title = "Выгрузка работников в XLSX"
     export_what = "работников"
+    partial_template_name = "registry/person_table.html"  # the table with its selection form
+
+    def get_context_data(self) -> dict:
+        """Accounts in bulk, for whoever may change people: the checked rows, or everybody the
+        list's filters find (the issue page resolves the same query over those they may
+        change; `q=` stands for «no filter»)."""
+        query = self.request.GET.copy()
+        for key in ("page", "sort", "format"):
+            query.pop(key, None)
+        return {
+            **super().get_context_data(),
+            "can_issue": self.allowed(EDIT_PEOPLE),
+            "issue_query": query.urlencode() or "q=",
+        }
 
 
 class PersonDetailView(ScopedDetailView):
@@ -144,59 +158,89 @@ class PersonEditView(ServiceFormView):
 
 
 # -- employments -------------------------------------------------------------------------------
-@login_required
-def employment_create(request, pk):
-    person = selectors.person_get(request.user, pk)
-    require(scope_of(request.user).can_edit_person(person))
-    form = EmploymentForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if save_through_service(
-            form, lambda: services.employment_create(request.user, person, data)
+class EmploymentMixin:
+    """A person's place of work: the person is looked up in the scope first (outside it, 404),
+    then the place of work among theirs; a user who sees them but may not change this place of
+    work (the person, or the organization it is in) is refused with 403."""
+
+    model = Employment
+    action = EDIT_PEOPLE
+    pk_url_kwarg = "employment_pk"
+    person_url_kwarg = "pk"
+
+    def find_person(self) -> Person:
+        return get_visible_or_404(
+            selectors.people_visible(self.request.user), pk=self.kwargs[self.person_url_kwarg]
+        )
+
+    def get_queryset(self):
+        return selectors.employments_for_list(self.request.user).filter(person=self.person)
+
+    def check(self, action, obj=None):
+        super().check(action, self.person)
+        if (
+            obj is not None
+            and not self.scope.editable_organizations().filter(pk=obj.organization_id).exists()
         ):
-            messages.success(request, "Место работы добавлено.")
-            return redirect("person-detail", person.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": f"Новое место работы: {person.full_name}", "back": person},
-    )
+            raise PermissionDenied("У вас нет прав менять это место работы.")
 
 
-def _employment(request, pk, employment_pk):
-    person = selectors.person_get(request.user, pk)
-    employment = get_object_or_404(person.employments.all(), pk=employment_pk)
-    require(
-        scope_of(request.user)
-        .editable_organizations()
-        .filter(pk=employment.organization_id)
-        .exists()
-    )
-    return person, employment
+class EmploymentFormView(EmploymentMixin, ServiceFormView):
+    form_class = EmploymentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.person = self.find_person()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, saved) -> str:
+        return self.person.get_absolute_url()
+
+    def render_forms(self, form, extras):
+        context = {
+            "form": form,
+            "title": self.title.format(person=self.person),
+            "back": self.person,
+        }
+        return render(self.request, self.template_name, context)
 
 
-@login_required
-def employment_edit(request, pk, employment_pk):
-    person, employment = _employment(request, pk, employment_pk)
-    form = EmploymentForm(request.POST or None, instance=employment, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if save_through_service(
-            form, lambda: services.employment_update(request.user, employment, data)
-        ):
-            messages.success(request, "Изменения сохранены.")
-            return redirect("person-detail", person.pk)
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": f"Место работы: {person.full_name}", "back": person},
-    )
+class EmploymentCreateView(EmploymentFormView):
+    service = staticmethod(services.employment_create)
+    title = "Новое место работы: {person.full_name}"
+    success_message = "Место работы добавлено."
+
+    def call_service(self, form, extras):
+        service = declared(self, "service")  # service(user, person, data)
+        return service(self.request.user, self.person, form.cleaned_data)
 
 
-@login_required
-@require_POST
-def employment_delete(request, pk, employment_pk):
-    person, employment = _employment(request, pk, employment_pk)
-    services.employment_delete(request.user, employment)
-    messages.success(request, "Место работы удалено.")
-    return redirect("person-detail", person.pk)
+class EmploymentEditView(EmploymentFormView):
+    service = staticmethod(services.employment_update)
+    title = "Место работы: {person.full_name}"
+
+
+class EmploymentDeleteView(EmploymentMixin, ScopedObjectMixin, View):
+    """POST removes the place of work through the service; the object is looked up (404) and the
+    right checked (403) before the method is, so every method answers alike outside the scope."""
+
+    service = staticmethod(services.employment_delete)  # service(user, object)
+    success_message = "Место работы удалено."
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.person = self.find_person()
+        self.object = self.get_object()
+        self.check(self.action, self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            declared(self, "service")(request.user, self.object)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message)
+        return redirect(self.person)

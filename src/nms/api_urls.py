@@ -5,8 +5,9 @@ Names are prefixed with "api-" (or "diag-" for the diagnostics): the pages alrea
 "person-list" and the like.
 """
 
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 from rest_framework.urlpatterns import format_suffix_patterns
 
@@ -19,15 +20,23 @@ from nms.itembank import api as itembank
 from nms.registry import api as registry
 from nms.routes import api as routes
 
+# An id in a path: digits only; one too big for the database is refused by the viewsets
+# (nms.common.api.IdLookupMixin) or finds nothing (Django's lookups on integer fields).
+ID_LOOKUP = r"[0-9]+"
+
 
 class Router(DefaultRouter):
     """A DefaultRouter where a viewset registered with `format_suffixes=False` gets no `.json`
     style suffix paths: the registry's resources (and the root) have had them from the start,
-    the later ones never did, and the published paths stay as they are."""
+    the later ones never did, and the published paths stay as they are.
+
+    Every object's id in a path is digits (`ID_LOOKUP`, unless a viewset sets its own
+    `lookup_value_regex`): /people/abc/ is not a URL (404) rather than a query with "abc"."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.without_suffixes: set[type] = set()
+        self._default_value_pattern = ID_LOOKUP
 
     def register(self, prefix, viewset, basename=None, *, format_suffixes=True):
         super().register(prefix, viewset, basename)
@@ -84,7 +93,14 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("accounts/issue/", IssueAccountsView.as_view(), name="api-accounts-issue"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI with its start script as a file (no inline script); it styles itself inline.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     *router.urls,
     # -- imports ---------------------------------------------------------------------------------
     path("import/staff/", registry.StaffImportView.as_view(), name="api-import-staff"),

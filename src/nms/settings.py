@@ -11,6 +11,21 @@ NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue i
 NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
 NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
 NMS_SYNC_ACCOUNTS_LIMIT accounts for more people than this are issued by a job (300)
+NMS_TOKEN_DAYS         an API token is valid for this many days (30)
+NMS_IMPORT_MAX_BYTES   an XLSX file to import may be this big, in bytes (20 MB); bigger is refused
+NMS_IMPORT_MAX_UNPACKED  … and unpack to this much in all, by its ZIP directory (200 MB)
+NMS_IMPORT_MAX_SHARED  … any part but a worksheet, the shared strings first of all (30 MB)
+NMS_IMPORT_MAX_RATIO   … no part (over 1 MB unpacked) compressed more than this many times (100)
+NMS_IMPORT_MAX_ROWS    rows with data an import reads (200 000); more: the file is refused
+NMS_IMPORT_MAX_COLUMNS columns read from the left (200); further ones are ignored
+NMS_IMPORT_MAX_CELL    characters in a cell (2 000); a longer cell is an error of its row
+NMS_IMPORT_MAX_ERRORS  errors an import report lists (1 000); the summary counts them all
+HTTPS                  "1" when the site is served over HTTPS (behind a proxy that sets
+                       X-Forwarded-Proto): redirect to https, HSTS for a year, Secure cookies
+NMS_PROXY_IP_HEADER    behind a reverse proxy: the request header with the client's address, as
+                       Django names it (e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP); the login
+                       lockout counts failures per this address (default: REMOTE_ADDR)
+NMS_PROXY_COUNT        proxies in front of the site that append to X-Forwarded-For (1)
 EMAIL_URL-like settings are left to Django's defaults; EMAIL_HOST turns SMTP on.
 """
 
@@ -64,13 +79,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "nms.common",
@@ -86,6 +101,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "nms.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,6 +161,16 @@ NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
 NMS_SYNC_ROUTES_LIMIT = int(os.environ.get("NMS_SYNC_ROUTES_LIMIT", "200"))
 NMS_SYNC_ACCOUNTS_LIMIT = int(os.environ.get("NMS_SYNC_ACCOUNTS_LIMIT", "300"))  # else a job
 
+# Imports from XLSX: limits checked before and while reading (nms.common.xlsx), in bytes and counts.
+NMS_IMPORT_MAX_BYTES = int(os.environ.get("NMS_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+NMS_IMPORT_MAX_UNPACKED = int(os.environ.get("NMS_IMPORT_MAX_UNPACKED", 200 * 1024 * 1024))
+NMS_IMPORT_MAX_SHARED = int(os.environ.get("NMS_IMPORT_MAX_SHARED", 30 * 1024 * 1024))
+NMS_IMPORT_MAX_RATIO = int(os.environ.get("NMS_IMPORT_MAX_RATIO", "100"))
+NMS_IMPORT_MAX_ROWS = int(os.environ.get("NMS_IMPORT_MAX_ROWS", "200000"))
+NMS_IMPORT_MAX_COLUMNS = int(os.environ.get("NMS_IMPORT_MAX_COLUMNS", "200"))
+NMS_IMPORT_MAX_CELL = int(os.environ.get("NMS_IMPORT_MAX_CELL", "2000"))
+NMS_IMPORT_MAX_ERRORS = int(os.environ.get("NMS_IMPORT_MAX_ERRORS", "1000"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -170,6 +197,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy every client would share the proxy's address (and anyone could lock any
+# account out): NMS_PROXY_IP_HEADER names the header the proxy puts the client's address in.
+NMS_PROXY_IP_HEADER = os.environ.get("NMS_PROXY_IP_HEADER", "").strip()
+NMS_PROXY_COUNT = max(1, int(os.environ.get("NMS_PROXY_COUNT", "1")))
+AXES_CLIENT_IP_CALLABLE = "nms.common.middleware.client_ip"
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
@@ -193,14 +225,17 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: a call without credentials is answered 401 with WWW-Authenticate.
+        "nms.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nms.common.api.AutoSchema",
+    # ДД.ММ.ГГГГ as on the pages, and ISO 8601 as the API answers (existing clients use it); the
+    # registry's serializers also demand two-digit day and month (nms.registry.api.DateField).
     "DATE_INPUT_FORMATS": ["%d.%m.%Y", "iso-8601"],
 }
 SPECTACULAR_SETTINGS = {
@@ -231,9 +266,38 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nms@localhost")
 
+NMS_TOKEN_DAYS = int(os.environ.get("NMS_TOKEN_DAYS", "30"))
+
+# Security headers. HTTPS=1 (one switch): redirect to https, HSTS, Secure cookies, and trust the
+# proxy's X-Forwarded-Proto (the proxy must set it and strip a client's own).
+HTTPS = _flag("HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS or _flag("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = HTTPS or _flag("SECURE_COOKIES")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): no inline scripts or styles anywhere; the API docs page
+# (Swagger UI) relaxes style-src for itself (nms/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -9,13 +9,12 @@ import pytest
 from django.core import mail
 from django.urls import include, path, reverse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from nms.accounts import provisioning
 from nms.accounts.api_provisioning import IssueAccountsView
 from nms.accounts.middleware import CHANGE_PASSWORD_FIRST
-from nms.accounts.models import Role, RoleAssignment, User
+from nms.accounts.models import ApiToken, Role, RoleAssignment, User
 from nms.accounts.scope import scope_of
 from nms.common import jobs
 from nms.common.models import Job, JobStatus
@@ -387,8 +386,8 @@ def test_api_refuses_until_the_password_is_changed(newcomer):
 
 def test_other_token_users_are_not_refused(world):
     api = APIClient()
-    token = Token.objects.create(user=world["school_admin"])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = ApiToken.issue(world["school_admin"], "тест")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get(reverse("api-me")).status_code == 200
 
 

@@ -63,8 +63,19 @@ def page(browser, live_server):
     context = browser.new_context(locale="ru-RU", base_url=live_server.url)
     context.set_default_timeout(15000)
     page = context.new_page()
+    # The Content-Security-Policy allows no inline script, handler or style: a page relying on
+    # one is reported by the browser on its console, and the test fails.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and violations.append(f"{page.url}: {message.text}")
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture

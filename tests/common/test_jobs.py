@@ -119,7 +119,7 @@ def test_phase_makes_the_bar_indeterminate(db, client):
     assert (job.total, job.percent, job.message) == (0, None, "Проверка строк…")
     client.force_login(user)
     text = client.get(reverse("job-status", args=[job.pk])).text
-    assert '<progress id="job-progress" style="width: 100%">' in text
+    assert '<progress id="job-progress" class="full">' in text
     assert 'hx-trigger="every 1s"' in text
 
 
@@ -188,7 +188,7 @@ def test_job_page_polls_until_done_then_links_the_file(db, client, immediate):
 
     page = client.get(reverse("job-detail", args=[running.pk]))
     assert page.status_code == 200
-    assert '<progress id="job-progress" style="width: 100%" max="12" value="3">' in page.text
+    assert '<progress id="job-progress" class="full" max="12" value="3">' in page.text
     assert f'hx-get="/jobs/{running.pk}/status/"' in page.text
     assert "django_htmx/htmx-2.min.js" in page.text
 
@@ -294,13 +294,14 @@ def test_a_one_time_file_page_then_410(db, client, immediate):
 
 
 def test_a_token_client_downloads_its_file_through_the_api(db, immediate):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from nms.accounts.models import ApiToken
 
     author, stranger = UserFactory(), UserFactory()
     job = start(author, secret_file)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=author).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(author, 'тест')[1]}")
     url = api.get(f"/api/v1/jobs/{job.pk}/").json()["file_url"]
     assert url.endswith(f"/api/v1/jobs/{job.pk}/file/")
     first = api.get(url)

@@ -192,6 +192,7 @@ def test_an_edit_saves_through_the_service(client, municipal, two_municipalities
         "kind": school.kind,
         "municipality": school.municipality_id,
         "is_low_results": "on",
+        "version": school.version,
     }
     response = client.post(reverse("organization-edit", args=[school.pk]), data)
     assert response.status_code == 302 and response["Location"] == school.get_absolute_url()

@@ -321,6 +321,7 @@ def _edit_post(procedure, **changes) -> dict:
         "threshold": str(procedure.threshold).replace(".", ","),
         "time_limit_minutes": procedure.time_limit_minutes or "",
         "seed": procedure.seed,
+        "version": procedure.version,  # the version the page was opened with
     }
     data.update(changes)
     return data
@@ -371,8 +372,10 @@ def test_threshold_raised_recomputes_deficits_at_the_boundary(client, cnppm, wor
         response = client.post(url, _edit_post(procedure, threshold="70"), follow=True)
     assert "дефициты всех результатов пересчитаны" in response.content.decode()
     updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
-    assert len(updates) == 3  # the procedure, then area scores and results: one query each
-    assert "diagnostics_areascore" in updates[1] and "diagnostics_result" in updates[2]
+    # the procedure's version claimed, the procedure, then area scores and results: one each
+    assert len(updates) == 4
+    assert '"version" = ' in updates[0]
+    assert "diagnostics_areascore" in updates[2] and "diagnostics_result" in updates[3]
     procedure.refresh_from_db()
     assert procedure.threshold == Decimal("70")
     flags, results = _deficits()

@@ -143,7 +143,7 @@ def test_create_and_edit_through_the_form(client, cnppm, areas):
     assert "2; 1; 3" in page and "провести собрание\nопределить тему" in page
     response = client.post(
         reverse("bank-edit", args=[item.pk]),
-        _post(area=areas["communicative"].pk, key="2; 3; 1"),
+        _post(area=areas["communicative"].pk, key="2; 3; 1", version=item.version),
     )
     assert response.status_code == 302
     item.refresh_from_db()

@@ -426,4 +426,55 @@ def test_dictionaries_and_choices(municipal):
 def test_anonymous_gets_nothing(two_municipalities):
     client = APIClient()
     for path in ("people", "organizations", "employments", "choices"):
-        assert client.get(f"{API}/{path}/").status_code in (401, 403)
+        assert client.get(f"{API}/{path}/").status_code == 401
+
+
+# -- input checks (issue 8, item 7) ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("04.03.1985", "1985-03-04"),
+        ("1985-03-04", "1985-03-04"),  # ISO 8601, what the API answers with, is taken too
+        ("4.3.1985", None),
+        ("1985-3-4", None),
+        ("19850304", None),
+        ("31.02.2020", None),
+        ("01.01.1800", None),
+        (f"{date.today().replace(year=date.today().year - 13):%d.%m.%Y}", None),
+    ],
+)
+def test_api_dates_are_strict_and_birth_dates_in_range(users, two_municipalities, typed, expected):
+    client = client_for(users["cnppm"])
+    response = client.post(f"{API}/people/", person_payload(birth_date=typed), format="json")
+    if expected is None:
+        assert response.status_code == 400, response.content
+        assert list(response.json()) == ["birth_date"]
+    else:
+        assert response.status_code == 201, response.content
+        assert response.json()["birth_date"] == expected
+
+
+def test_api_date_format_message_names_the_format(users, two_municipalities):
+    client = client_for(users["cnppm"])
+    response = client.post(f"{API}/people/", person_payload(birth_date="4.3.1985"), format="json")
+    assert "ДД.ММ.ГГГГ" in response.json()["birth_date"][0]
+
+
+def test_patch_changes_the_email_of_a_person_imported_without_education_level(
+    users, two_municipalities
+):
+    person = two_municipalities["a"]["teacher"]
+    Person.objects.filter(pk=person.pk).update(education_level="")
+    client = client_for(users["municipal"])
+
+    response = client.patch(f"{API}/people/{person.pk}/", {"email": "new@example.org"})
+
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert person.email == "new@example.org" and person.education_level == ""
+    # what is given is still checked
+    response = client.patch(f"{API}/people/{person.pk}/", {"birth_date": "01.01.1800"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["birth_date"]
+    response = client.patch(f"{API}/people/{person.pk}/", {"education_level": "?"})
+    assert response.status_code == 400

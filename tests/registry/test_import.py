@@ -316,10 +316,11 @@ def test_municipal_user_cannot_import_into_another_municipality(make_user, two_m
     assert not Person.objects.filter(snils=SNILS_A).exists()
 
 
-def test_person_of_another_territory_is_matched_by_name_and_birth_date(
+def test_person_of_another_territory_is_refused_whatever_the_name_and_birth_date(
     make_user, two_municipalities
 ):
-    """A valid but mistyped СНИЛС must not rename somebody the user cannot see."""
+    """A СНИЛС the user cannot see is refused with one message, true data or not: the import
+    must neither rename somebody of another territory nor tell whether the typed data match."""
     world = two_municipalities
     user = make_user(Role.MUNICIPAL, municipality=world["a"]["municipality"])
     stranger = world["b"]["teacher"]
@@ -329,9 +330,9 @@ def test_person_of_another_territory_is_matched_by_name_and_birth_date(
         **{"Отчество": stranger.middle_name, "Пол": "м", "Email": None},
     )
 
-    report = import_staff(user, staff_file(row))
+    wrong = import_staff(user, staff_file(row))
 
-    assert errors_at(report) == {(2, "СНИЛС")}
+    assert errors_at(wrong) == {(2, "СНИЛС")}
     stranger.refresh_from_db()
     assert stranger.last_name != "Сидорова"
 
@@ -342,9 +343,14 @@ def test_person_of_another_territory_is_matched_by_name_and_birth_date(
             "Дата рождения": stranger.birth_date.strftime("%d.%m.%Y"),
         }
     )
-    report = import_staff(user, staff_file(row))
-    assert report.created == 1, report.errors
-    assert stranger.employments.filter(organization=world["a"]["school"]).exists()
+    true = import_staff(user, staff_file(row))
+    assert true.created == 0
+    assert [e.message for e in true.errors] == [e.message for e in wrong.errors]
+    assert "зарегистрирован в другой организации" in true.errors[0].message
+    assert not stranger.employments.filter(organization=world["a"]["school"]).exists()
+
+    # the system (the command line without a user) still matches and may give the job
+    assert import_staff(None, staff_file(row)).created == 1
 
 
 def test_school_user_imports_own_staff(make_user, two_municipalities):

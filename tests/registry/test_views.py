@@ -181,6 +181,7 @@ def test_edit_is_recorded_in_history(client, make_user, two_municipalities):
         "education_level": "higher",
         "has_pedagogical_education": "on",
         "email": "pavel@example.ru",
+        "version": teacher.version,
     }
     assert client.post(reverse("person-edit", args=[teacher.pk]), data).status_code == 302
     page = client.get(reverse("person-history", args=[teacher.pk])).content.decode()
@@ -244,6 +245,7 @@ def employment_data(employment, **changes) -> dict:
         "category": "first",
         "experience_years": "12",
         "experience_as_of": "01.09.2025",
+        "version": employment.version,  # the version the page was opened with
     }
     return {**data, **changes}
 

@@ -110,7 +110,8 @@ def test_yes_no_empty_is_the_default_and_other_words_are_errors():
 
 def test_dates_from_text_and_from_excel_date_cells():
     assert parse_date("01.09.2024") == date(2024, 9, 1)
-    assert parse_date("1.9.2024") == date(2024, 9, 1)
+    with pytest.raises(CellError, match="ДД.ММ.ГГГГ"):
+        parse_date("1.9.2024")  # the day and the month take two digits each
     assert parse_date(datetime(2024, 9, 1, 0, 0)) == date(2024, 9, 1)
     assert parse_date(date(2024, 9, 1)) == date(2024, 9, 1)
     assert parse_date(None) is None

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from nms.accounts.models import RoleAssignment, User
+from nms.accounts.models import ApiToken, RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -35,3 +35,14 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__last_name")
     raw_id_fields = ("user", "organization", "person")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created", "last_used", "expires")
+    search_fields = ("name", "user__username")
+    raw_id_fields = ("user",)
+    readonly_fields = ("prefix", "created", "last_used")
+
+    def has_add_permission(self, request):
+        return False  # a key is shown once, on the page «Токены API»

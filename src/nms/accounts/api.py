@@ -4,15 +4,15 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from nms.accounts.models import Role
+from nms.accounts.models import ApiToken, Role
 from nms.accounts.scope import describe, scope_of
 
 BAD_CREDENTIALS = "Неверное имя пользователя или пароль."
+TOKEN_NAME_FROM_PASSWORD = "Получен по паролю через API"
 LOCKED_OUT = "Слишком много неудачных попыток входа. Повторите попытку позже."
 
 
@@ -25,6 +25,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires = serializers.DateTimeField(read_only=True, help_text="Срок действия токена.")
 
 
 class DetailSerializer(serializers.Serializer):
@@ -32,7 +33,10 @@ class DetailSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """Получить токен по имени пользователя и паролю (заголовок `Authorization: Token …`)."""
+    """Получить токен по имени пользователя и паролю (заголовок `Authorization: Token …`).
+
+    Каждый вызов выдаёт новый токен; он действует `NMS_TOKEN_DAYS` дней (30 по умолчанию),
+    отзывается при смене пароля и на странице «Токены API»."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -63,8 +67,8 @@ class ObtainTokenView(APIView):
             )
         # As a login through the form: django-axes resets the failures, last_login is updated.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = ApiToken.issue(user, TOKEN_NAME_FROM_PASSWORD)
+        return Response({"token": key, "expires": token.expires})
 
 
 class ValueLabelSerializer(serializers.Serializer):

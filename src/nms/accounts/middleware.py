@@ -64,8 +64,7 @@ def _token_must_change(request) -> bool:
     parts = request.headers.get("Authorization", "").split()
     if len(parts) != 2 or parts[0] != "Token":
         return False
-    from rest_framework.authtoken.models import Token
+    from nms.accounts.models import ApiToken
 
-    return Token.objects.filter(
-        key=parts[1], user__must_change_password=True, user__is_active=True
-    ).exists()
+    token = ApiToken.find(parts[1])
+    return bool(token and token.user.must_change_password and token.user.is_active)

@@ -1,12 +1,16 @@
 """Users and their role assignments: each role bound to its own territory, organization or person
 and valid for a period. A person holds several roles at once (DESIGN.md §1)."""
 
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -61,6 +65,15 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # `set_password` (the password change page, the admin, `changepassword`, a one-time password
+        # issued anew) leaves the raw password in `_password` until the save; a hash upgrade on
+        # login clears it first, so it does not count. A new password revokes every API token.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.all().delete()
 
 
 def active_on(day: date | None = None, prefix: str = "") -> Q:
@@ -140,3 +153,55 @@ class RoleAssignment(models.Model):
             )
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": "Окончание действия раньше начала."})
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A named API token of a user (`Authorization: Token …`). Only the key's SHA-256 is stored:
+    the key is shown once, when the token is made. A token expires after `NMS_TOKEN_DAYS` days and
+    is revoked by its owner or by a change of the owner's password."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="api_tokens", verbose_name="пользователь"
+    )
+    name = models.CharField("название", max_length=100)
+    key_digest = models.CharField("SHA-256 ключа", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("начало ключа", max_length=8, editable=False)
+    created = models.DateTimeField("создан", default=timezone.now, editable=False)
+    last_used = models.DateTimeField("использован", null=True, blank=True, editable=False)
+    expires = models.DateTimeField("действует до")
+
+    class Meta:
+        verbose_name = "токен API"
+        verbose_name_plural = "токены API"
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @classmethod
+    def issue(cls, user, name: str, days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token and its key (shown to the user once, never stored)."""
+        key = secrets.token_hex(20)
+        days = settings.NMS_TOKEN_DAYS if days is None else days
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user,
+            name=name[:100],
+            key_digest=_digest(key),
+            prefix=key[:8],
+            created=now,
+            expires=now + timedelta(days=days),
+        )
+        return token, key
+
+    @classmethod
+    def find(cls, key: str) -> "ApiToken | None":
+        return cls.objects.select_related("user").filter(key_digest=_digest(key)).first()

@@ -46,9 +46,10 @@ from nms.accounts import access
 from nms.accounts.models import Role, RoleAssignment, User
 from nms.accounts.scope import Scope, get_visible_or_404, scope_of
 from nms.common import jobs
+from nms.common.filters import parse_id
 from nms.common.models import Job
 from nms.common.tables import display
-from nms.common.xlsx import add_sheet, workbook_bytes
+from nms.common.xlsx import add_sheet, workbook_bytes, write_row
 from nms.registry.filters import PersonFilterSet
 from nms.registry.models import Employment, Municipality, Organization, Person
 
@@ -227,9 +228,9 @@ def _filtered(actor, scope: Scope, filters: str | QueryDict) -> Selection:
     ):
         value = (data.get(key) or "").strip()
         if value:
-            if not value.isdigit():
+            if parse_id(value) is None:
                 raise Http404("Объект не найден")
-            get_visible_or_404(choices, pk=int(value))
+            get_visible_or_404(choices, pk=parse_id(value))
     filterset = PersonFilterSet(data, queryset=scope.people(), request=SimpleNamespace(user=actor))
     if not filterset.is_valid():
         form = filterset.form
@@ -462,15 +463,16 @@ def accounts_xlsx(issued: list[IssuedAccount]) -> bytes:
     sheet = add_sheet(workbook, ISSUED_SHEET, ISSUED_COLUMNS)
     for account in issued:
         if not account.skipped:
-            sheet.append(
-                [account.full_name, account.organization, account.username, account.password]
+            write_row(
+                sheet,
+                [account.full_name, account.organization, account.username, account.password],
             )
     _finish(sheet)
     skipped = [a for a in issued if a.skipped]
     if skipped:
         other = add_sheet(workbook, SKIPPED_SHEET, SKIPPED_COLUMNS)
         for account in skipped:
-            other.append([account.full_name, account.organization, account.username])
+            write_row(other, [account.full_name, account.organization, account.username])
         _finish(other)
     return workbook_bytes(workbook)
 

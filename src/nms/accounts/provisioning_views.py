@@ -15,13 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from nms.accounts import provisioning
+from nms.common.filters import parse_id
 from nms.common.views import xlsx_response
 
 
 def _id(value: str) -> int:
-    if not value.isdigit():
+    number = parse_id(value)  # digits within the database's range, or not found
+    if number is None:
         raise Http404("Объект не найден")
-    return int(value)
+    return number
 
 
 def selection_query(query) -> dict:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from nms.accounts import provisioning_views
+from nms.accounts import provisioning_views, token_views
 from nms.accounts.forms import LoginForm
 
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/issue/", provisioning_views.issue, name="accounts-issue"),
+    path("accounts/tokens/", token_views.tokens, name="api-tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.revoke, name="api-token-revoke"),
 ]

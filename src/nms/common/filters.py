@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import django_filters as df
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django_filters.fields import ChoiceField
@@ -34,6 +35,53 @@ class YesNoFilter(df.ChoiceFilter):
         kwargs.setdefault("choices", YES_NO)
         kwargs.setdefault("empty_label", "все")
         super().__init__(*args, **kwargs)
+
+
+# -- ids in the query string ------------------------------------------------------------------
+# The largest id any table may hold (a bigint): a greater number cannot name a row, and the
+# databases refuse to compare with it (SQLite: OverflowError, PostgreSQL: DataError).
+ID_MAX = 2**63 - 1
+NOT_AN_ID = "Номер записи — целое положительное число (не больше 9223372036854775807)."
+
+
+class IdField(forms.IntegerField):
+    """An id typed in a query string: a whole number from 1 to ID_MAX, anything else — "abc",
+    "1e20", "1.5", "-1", 99999999999999999999 — is a form error (400 in the API, the filter
+    form's message on a page), never a query the database chokes on."""
+
+    default_error_messages = {
+        "invalid": NOT_AN_ID,
+        "min_value": NOT_AN_ID,
+        "max_value": NOT_AN_ID,
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = str(value).strip()
+        if value not in self.empty_values and not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(NOT_AN_ID, code="invalid")
+        return super().to_python(value)
+
+
+def parse_id(value) -> int | None:
+    """`value` as an id, or None when it is not one (not digits, 0, beyond ID_MAX)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(df.NumberFilter):
+    """`?person=<id>`: a NumberFilter for an id — integers in the database's range only (a plain
+    NumberFilter takes "1e20" as a decimal and the query overflows: a 500)."""
+
+    field_class = IdField
 
 
 # A filter that goes through a method has no model field to tell the API schema the id's type:

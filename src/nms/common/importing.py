@@ -1,15 +1,15 @@
 """What every XLSX import shares: columns, rows, the error collector and the report.
 
 Every row is checked first and every error is kept with its row, column and value; an import
-with any error saves nothing (DESIGN.md §3, "Nothing half-saved").
+with any error saves nothing (DESIGN.md §3, "Nothing half-saved"). The report keeps the first
+NMS_IMPORT_MAX_ERRORS errors and counts them all; the file is read within the limits of
+`nms.common.xlsx` (size, unpacked size, rows, columns, cell length).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-
-from nms.common.xlsx import CellError, FileError, cell_text, read_sheet
+from nms.common.xlsx import CellError, FileError, cell_text, count_rows, limit, read_sheet
 
 CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
 EMPTY = "обязательное поле не заполнено"
@@ -52,6 +52,10 @@ class ImportReport:
     unchanged: int = 0
     municipalities_created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0  # all errors found; `errors` holds the first NMS_IMPORT_MAX_ERRORS
+
+    def __post_init__(self):
+        self.error_count = max(self.error_count, getattr(self.errors, "total", 0), len(self.errors))
 
     @classmethod
     def rejected(cls, message: str, column: str = "") -> "ImportReport":
@@ -64,8 +68,10 @@ class ImportReport:
     @property
     def summary(self) -> str:
         if self.errors:
+            count = max(self.error_count, len(self.errors))
+            shown = f" (показаны первые {len(self.errors)})" if count > len(self.errors) else ""
             return (
-                f"Файл не загружен, ничего не сохранено. Найдено ошибок: {len(self.errors)}. "
+                f"Файл не загружен, ничего не сохранено. Найдено ошибок: {count}{shown}. "
                 "Исправьте их и загрузите файл снова."
             )
         if not self.created and not self.updated:
@@ -84,6 +90,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "errors": [error.as_dict() for error in self.errors],
+            "error_count": max(self.error_count, len(self.errors)),
             "summary": self.summary,
         }
 
@@ -102,18 +109,34 @@ class Row:
     number: int
     raw: dict
     values: dict = field(default_factory=dict)
+    unreadable: frozenset = frozenset()  # headers of cells already reported (formula, too long)
+
+
+class ErrorList(list):
+    """The errors kept, with `total`: how many were found."""
+
+    total = 0
 
 
 class ErrorCollector:
-    def __init__(self):
+    """Keeps the first `limit` errors (NMS_IMPORT_MAX_ERRORS) and counts every one."""
+
+    def __init__(self, limit_: int | None = None):
         self.errors: list[RowError] = []
+        self.total = 0
+        self.limit = limit("NMS_IMPORT_MAX_ERRORS") if limit_ is None else limit_
 
     def add(self, row: Row | None, column: str, message: str) -> None:
+        self.total += 1
+        if len(self.errors) >= self.limit:
+            return
         number, value = (None, "") if row is None else (row.number, cell_text(row.raw.get(column)))
         self.errors.append(RowError(number, column, value, message))
 
     def sorted(self) -> list[RowError]:
-        return sorted(self.errors, key=lambda e: e.row or 0)
+        errors = ErrorList(sorted(self.errors, key=lambda e: e.row or 0))
+        errors.total = self.total
+        return errors
 
 
 def read_rows(file, columns: tuple[Column, ...], errors: ErrorCollector) -> list[Row]:
@@ -134,7 +157,14 @@ def read_rows(file, columns: tuple[Column, ...], errors: ErrorCollector) -> list
         return []
     if not sheet.rows:
         errors.add(None, "", "В файле нет строк с данными.")
-    return [Row(number, raw) for number, raw in sheet.rows]
+    rows = []
+    for number, raw in sheet.rows:
+        problems = sheet.problems.get(number)
+        row = Row(number, raw, unreadable=frozenset(problems or ()))
+        for header, message in (problems or {}).items():
+            errors.add(row, header, message)
+        rows.append(row)
+    return rows
 
 
 def parse_rows(
@@ -143,7 +173,7 @@ def parse_rows(
     """Fill row.values from the columns present in the file; an absent column is left as is."""
     for row in rows:
         for column in columns:
-            if column.header not in row.raw:
+            if column.header not in row.raw or column.header in row.unreadable:
                 continue
             value = row.raw[column.header]
             if value is None and column.required:
@@ -222,22 +252,11 @@ class Batches:
         self.progress(self.done, self.total)
 
 
-def data_rows(file) -> int:
-    """How many rows below the header the file's first sheet has (0 for an unreadable file), to
-    choose between a synchronous import and a background job; the file is left at its start."""
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # not a workbook: the importer itself reports it
-        return 0
-    finally:
-        file.seek(0)
-    try:
-        count = sum(
-            1
-            for values in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)
-            if any(value is not None for value in values)
-        )
-    finally:
-        workbook.close()
-        file.seek(0)
-    return count
+def data_rows(file, at_most: int | None = None) -> int:
+    """How many rows below the header the file's first sheet has, counted up to `at_most`
+    (default: one more than NMS_EXPORT_SYNC_LIMIT), to choose between a synchronous import and a
+    background job; 0 for an unreadable or over-limit file (the importer itself reports it, at
+    once). Streamed and bounded; the file is left at its start."""
+    if at_most is None:
+        at_most = limit("NMS_EXPORT_SYNC_LIMIT") + 1
+    return count_rows(file, at_most)

@@ -89,4 +89,5 @@ class Job(models.Model):
             unchanged=data.get("unchanged", 0),
             municipalities_created=data.get("municipalities_created", 0),
             errors=[RowError(**error) for error in data.get("errors", [])],
+            error_count=data.get("error_count", 0),
         )

@@ -52,7 +52,7 @@ from django.utils.module_loading import import_string
 from django.views import View
 
 from nms.accounts.scope import get_visible_or_404, scope_of
-from nms.common import jobs
+from nms.common import concurrency, jobs
 from nms.common.pagination import PAGE_SIZE, paginate
 
 
@@ -66,6 +66,11 @@ def save_through_service(form, call):
     """
     try:
         return call()
+    except concurrency.StaleRecord as error:
+        # The user's input stays in the form; its hidden version moves to the current one.
+        concurrency.move_to_current(form, error)
+        form.add_error(None, error.messages)
+        return None
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, messages_ in error.message_dict.items():
@@ -370,6 +375,8 @@ class ServiceFormView(ScopedMixin, View):
 
     def get_forms(self):
         form = self.make_form(self.form_class, self.form_prefix, **self.form_kwargs())
+        if not self.creating:  # the version the user saw (nms.common.concurrency)
+            concurrency.add_version_field(form, self.object)
         extras = {}
         if self.creating:
             for name, extra in self.extra_forms.items():
@@ -382,6 +389,10 @@ class ServiceFormView(ScopedMixin, View):
         if self.creating:
             cleaned = {name: extra.cleaned_data for name, extra in extras.items()}
             return service(self.request.user, data, **cleaned)
+        if "version" in form.fields and concurrency.is_versioned(self.object):
+            data = {k: v for k, v in data.items() if k != "version"}
+            version = form.cleaned_data["version"]
+            return service(self.request.user, self.object, data, expected_version=version)
         return service(self.request.user, self.object, data)
 
     def get(self, request, *args, **kwargs):

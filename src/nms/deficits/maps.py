@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
-from nms.common.xlsx import workbook_bytes
+from nms.common.xlsx import workbook_bytes, write_row
 from nms.diagnostics import selectors
 from nms.diagnostics.models import AreaScore, Procedure, ProcedureKind, Result
 from nms.itembank.models import CompetencyArea
@@ -495,14 +495,14 @@ def map_xlsx(deficit_map: DeficitMap, filters: MapFilters, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Карта дефицитов"
-    sheet.append([title])
+    write_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([filters.describe()])
-    sheet.append([])
+    write_row(sheet, [filters.describe()])
+    write_row(sheet, [])
     header = ["", "", "Диагностировано, чел.", "С дефицитом, чел.", "С дефицитом, %"]
     for area in deficit_map.areas:
         header += [f"{area.name}: дефицит, %", f"{area.name}: дефицит, чел. из"]
-    sheet.append(header)
+    write_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = HEADER
     rows = deficit_map.rows
@@ -512,7 +512,7 @@ def map_xlsx(deficit_map: DeficitMap, filters: MapFilters, title: str) -> bytes:
         values = [row.label, row.note, row.people, row.with_deficit, row.share]
         for cell in row.cells:
             values += [cell.share, f"{cell.deficit} из {cell.people}"] if cell else [None, None]
-        sheet.append(values)
+        write_row(sheet, values)
         line = sheet.max_row
         for index, cell in enumerate(row.cells):
             sheet.cell(line, 6 + 2 * index).fill = _fill(cell.share if cell else None)
@@ -538,12 +538,13 @@ def members_xlsx(members: QuerySet[Result], title: str) -> bytes:
     sheet = workbook.create_sheet("Группа")
     for index, (_, width) in enumerate(MEMBER_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([title])
-    sheet.append([header for header, _ in MEMBER_COLUMNS])
+    write_row(sheet, [title])
+    write_row(sheet, [header for header, _ in MEMBER_COLUMNS])
     for result in members.iterator(chunk_size=2000):
         person = result.person
         jobs = person.employments.all()
-        sheet.append(
+        write_row(
+            sheet,
             [
                 person.full_name,
                 person.snils,
@@ -553,6 +554,6 @@ def members_xlsx(members: QuerySet[Result], title: str) -> bytes:
                 result.taken_on,
                 float(result.share),
                 ", ".join(s.area.name for s in result.deficits),
-            ]
+            ],
         )
     return workbook_bytes(workbook)

@@ -28,7 +28,7 @@ from nms.common.api import (
     service_errors,
 )
 from nms.common.api_jobs import JobSerializer
-from nms.common.filters import YesNoFilter
+from nms.common.filters import IdFilter, YesNoFilter
 from nms.common.importing import data_rows
 from nms.diagnostics import importers, selectors, services
 from nms.diagnostics.models import (
@@ -76,7 +76,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Procedure
-        fields = ["id", *PROCEDURE_FIELDS, "created_at", "group_count", "blueprint"]
+        fields = ["id", *PROCEDURE_FIELDS, "created_at", "version", "group_count", "blueprint"]
         read_only_fields = fields
 
 
@@ -264,7 +264,7 @@ def _procedures(request):
 
 
 class ResultFilterSet(df.FilterSet):
-    person = df.NumberFilter(field_name="person_id", label="Работник (id)")
+    person = IdFilter(field_name="person_id", label="Работник (id)")
     procedure = df.ModelChoiceFilter(label="Диагностика", queryset=_procedures)
     has_deficit = YesNoFilter(label="Есть дефицит")
 

@@ -4,7 +4,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import PatternFill
 
-from nms.common.xlsx import add_sheet, workbook_bytes
+from nms.common.xlsx import add_sheet, workbook_bytes, write_row
 from nms.diagnostics.selectors import result_row
 
 CHUNK = 2000  # results fetched (with their prefetched scores and jobs) per round trip
@@ -47,7 +47,8 @@ def procedure_results_xlsx(results, areas, progress=None) -> bytes:
         if progress is not None and number % CHUNK == 0:
             progress(number, total)
         row = result_row(result, areas)
-        sheet.append(
+        write_row(
+            sheet,
             [
                 result.person.full_name,
                 row.organization.short_name if row.organization else "",
@@ -55,6 +56,6 @@ def procedure_results_xlsx(results, areas, progress=None) -> bytes:
                 float(result.share),
                 *(share(score) for score in row.scores),
                 ", ".join(area.name for area in row.deficit_areas),
-            ]
+            ],
         )
     return workbook_bytes(workbook)

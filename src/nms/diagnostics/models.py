@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from nms.common.concurrency import version_field
 from nms.itembank.models import CompetencyArea, Difficulty, Item
 
 DEFAULT_THRESHOLD = Decimal("60")
@@ -64,6 +65,7 @@ class Procedure(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
 
     class Meta:
         verbose_name = "диагностическая процедура"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.concurrency import claim
 from nms.diagnostics.models import (
     Answer,
     AreaScore,
@@ -117,16 +118,20 @@ PROCEDURE_DETAILS = (
 
 
 @transaction.atomic
-def procedure_update(user, procedure: Procedure, data: dict) -> int:
+def procedure_update(
+    user, procedure: Procedure, data: dict, expected_version: int | None = None
+) -> int:
     """Change a procedure's details (PROCEDURE_DETAILS); all or nothing.
 
     The seed is fixed once variants are assembled and testing has started. The threshold may
     change at any time: the deficits of every result of the procedure are then recomputed in
     SQL. Returns how many results were recomputed (0 when the threshold stayed or no results).
+    Refused if the procedure changed since `expected_version` (nms.common.concurrency).
     """
     # A ModelForm has already put the posted values on `procedure`: work on the stored row.
-    stored = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    stored = Procedure.objects.get(pk=procedure.pk)
     _check_manage(user, stored)
+    claim(stored, expected_version)
     old_threshold = stored.threshold
     changes = {field: data[field] for field in PROCEDURE_DETAILS if field in data}
     if (
@@ -144,6 +149,7 @@ def procedure_update(user, procedure: Procedure, data: dict) -> int:
         raise ValidationError({"ends_on": "Окончание не может быть раньше начала."})
     stored.full_clean()
     stored.save(update_fields=list(changes))
+    procedure.version = stored.version
     if stored.threshold != old_threshold:
         return recompute_deficits(stored)
     return 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import scope_of
-from nms.common import jobs
+from nms.common import concurrency, jobs
 from nms.common.pagination import paginate
 from nms.common.views import (
     ImportSpec,
@@ -134,10 +134,12 @@ def procedure_edit(request, pk):
     require(services.can_manage(request.user, procedure))
     title = f"Изменение: {procedure.name}"  # before the form puts the posted name on it
     form = ProcedureEditForm(request.POST or None, instance=procedure)
+    concurrency.add_version_field(form, procedure)  # the version the user saw
     if form.is_valid():
         data = form.cleaned_data
+        version = data["version"]
         recomputed = save_through_service(
-            form, lambda: services.procedure_update(request.user, procedure, data)
+            form, lambda: services.procedure_update(request.user, procedure, data, version)
         )
         if recomputed is not None:
             message = "Изменения сохранены."

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from nms.common import jobs
+from nms.common import concurrency, jobs
 from nms.common.api import (
     ImportErrorSerializer,
     ImportFileSerializer,
@@ -74,6 +74,7 @@ class ItemSerializer(serializers.ModelSerializer):
             "points",
             "status",
             "created_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -171,8 +172,12 @@ class ItemViewSet(
 
     def perform_service_update(self, instance, data):
         with service_errors():
+            # `instance` is the copy the client's version names: a change since is 409.
             return services.item_update(
-                self.request.user, instance, {**_item_form(instance), **data}
+                self.request.user,
+                instance,
+                {**_item_form(instance), **data},
+                expected_version=self.expected_version,
             )
 
     @extend_schema(request=ItemStatusSerializer, responses=ItemSerializer)
@@ -180,10 +185,12 @@ class ItemViewSet(
     def status(self, request, pk=None):
         """Перевести задание по ходу экспертизы (авторы и эксперты банка)."""
         item = self.get_object()
+        version = concurrency.expected_version(request, item)
         serializer = ItemStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        status_ = serializer.validated_data["status"]
         with service_errors():
-            item = services.item_set_status(request.user, item, serializer.validated_data["status"])
+            item = services.item_set_status(request.user, item, status_, version)
         return self._answer(item)
 
     @extend_schema(

@@ -89,7 +89,7 @@ class ItemForm(forms.Form):
 
     def rows(self):
         """(bound field, kinds it applies to or None for all) for the template."""
-        return [(field, self.KIND_FIELDS.get(field.name)) for field in self]
+        return [(field, self.KIND_FIELDS.get(field.name)) for field in self.visible_fields()]
 
 
 class AreaForm(forms.ModelForm):

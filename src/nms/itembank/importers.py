@@ -40,6 +40,8 @@ from nms.common.xlsx import (
     normalize,
     parse_text,
     workbook_bytes,
+    write_cell,
+    write_row,
 )
 from nms.itembank.models import (
     CompetencyArea,
@@ -170,16 +172,16 @@ def bank_export_xlsx(queryset: QuerySet[Item], progress: Callable | None = None)
         if progress is not None and (number - 2) % PROGRESS_ROWS == 0:
             progress(number - 2, total)
         for index, value in enumerate(_row(item), start=1):
-            cell = sheet.cell(row=number, column=index, value=value)
+            cell = write_cell(sheet, number, index, value)
             cell.alignment = wrap if fields[index - 1] in WRAPPED else top
             if fields[index - 1] in AS_TEXT:
                 cell.number_format = "@"
     rules = workbook.create_sheet("Как заполнять")
-    rules.append(["Столбец", "Что указывать"])
+    write_row(rules, ["Столбец", "Что указывать"])
     for cell in rules[1]:
         cell.font = Font(bold=True)
     for header, text in RULES:
-        rules.append([header, text])
+        write_row(rules, [header, text])
     rules.column_dimensions["A"].width = 28
     rules.column_dimensions["B"].width = 120
     return workbook_bytes(workbook)

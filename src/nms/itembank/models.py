@@ -7,6 +7,8 @@ changed no data (see migrations/0001_initial.py).
 from django.db import models
 from django.urls import reverse
 
+from nms.common.concurrency import version_field
+
 
 class CompetencyArea(models.Model):
     code = models.SlugField("код", max_length=30, unique=True)
@@ -99,6 +101,7 @@ class Item(models.Model):
     status = models.CharField(
         "статус экспертизы", max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
+    version = version_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

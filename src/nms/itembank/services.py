@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nms.accounts.scope import scope_of
+from nms.common.concurrency import claim
 from nms.common.xlsx import normalize, parse_text
 from nms.itembank import scoring
 from nms.itembank.models import (
@@ -331,10 +332,11 @@ def item_create(user, data: dict) -> Item:
 
 
 @transaction.atomic
-def item_update(user, item: Item, data: dict) -> Item:
-    """Change an item (data as for item_create)."""
+def item_update(user, item: Item, data: dict, expected_version: int | None = None) -> Item:
+    """Change an item (data as for item_create); refused if it changed since
+    `expected_version` (nms.common.concurrency)."""
     check_edit(user)
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = claim(Item.objects.get(pk=item.pk), expected_version)
     values = _form_values(data)
     _check_code_free(values["code"], item)
     changed = item_changes(item, values)
@@ -351,11 +353,12 @@ def item_update(user, item: Item, data: dict) -> Item:
 
 
 @transaction.atomic
-def item_set_status(user, item: Item, status: str) -> Item:
-    """Move an item along the review: authors and experts of the bank may."""
+def item_set_status(user, item: Item, status: str, expected_version: int | None = None) -> Item:
+    """Move an item along the review: authors and experts of the bank may. The row is locked
+    (`claim`) before the transition is checked, so two clicks at once move it once."""
     if not scope_of(user).can_see_item_bank:
         raise PermissionDenied(NO_REVIEW_RIGHTS)
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = claim(Item.objects.get(pk=item.pk), expected_version)
     if (item.status, status) not in TRANSITIONS:
         current = ReviewStatus(item.status).label
         target = ReviewStatus(status).label if status in ReviewStatus.values else status

@@ -114,8 +114,14 @@ class ItemEditView(ItemFormView):
 @require_POST
 def item_status(request, pk):
     item = _item(request, pk)
+    version = request.POST.get("version", "")
     try:
-        item = services.item_set_status(request.user, item, request.POST.get("status", ""))
+        item = services.item_set_status(
+            request.user,
+            item,
+            request.POST.get("status", ""),
+            int(version) if version.isdigit() else None,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

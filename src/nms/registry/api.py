@@ -4,6 +4,9 @@ Reads start from the user's scope (selectors), writes go through `nms.registry.s
 work done here is turning JSON into the services' arguments and their errors into HTTP answers.
 """
 
+import re
+
+from django.db import models
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -30,6 +33,35 @@ from nms.registry.models import (
 )
 
 EXPERIENCE = {"max_digits": 4, "decimal_places": 1, "read_only": True}
+
+
+# -- dates -------------------------------------------------------------------------------------
+# The API takes ДД.ММ.ГГГГ, as the pages do, and ISO 8601 (ГГГГ-ММ-ДД, what it answers with) —
+# settings.REST_FRAMEWORK["DATE_INPUT_FORMATS"]; either only with two-digit day and month:
+# strptime and Django's parse_date alone would take 4.3.1985 and 1985-3-4.
+STRICT_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+
+
+class DateField(serializers.DateField):
+    default_error_messages = {
+        "invalid": "Дата должна быть в формате ДД.ММ.ГГГГ (день и месяц двумя цифрами), "
+        "например 04.03.1985, или ГГГГ-ММ-ДД."
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not STRICT_DATE.fullmatch(value.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(value.strip() if isinstance(value, str) else value)
+
+
+class StrictDatesMixin:
+    """A model serializer whose date fields take only the strict formats above."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+    }
+
 
 # Writes only for roles that may change the registry at all (`scope_action`); whether the given
 # object may be changed is decided by the service.
@@ -160,7 +192,7 @@ class EmploymentSerializer(EmploymentRowSerializer):
         read_only_fields = fields
 
 
-class EmploymentFieldsSerializer(serializers.ModelSerializer):
+class EmploymentFieldsSerializer(StrictDatesMixin, serializers.ModelSerializer):
     """What a service takes for an employment (without the person)."""
 
     organization = ScopedPrimaryKeyField(
@@ -213,7 +245,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(serializers.ModelSerializer):
+class PersonWriteSerializer(StrictDatesMixin, serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = list(services.PERSON_FIELDS)
@@ -308,6 +340,8 @@ class SubjectViewSet(ScopedModelViewSet):
 
 class ChoicesViewSet(viewsets.ViewSet):
     """Значения перечислений реестра (значение и подпись)."""
+
+    single_object = True  # one object of lists, not a list (nms.common.api.AutoSchema)
 
     @extend_schema(responses=ChoicesSerializer)
     def list(self, request):

@@ -3,7 +3,7 @@ list is exported by the generic list view's background job (nms.common.views).""
 
 from openpyxl import Workbook
 
-from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
+from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, write_row, yes_no
 
 PEOPLE_COLUMNS = [
     ("СНИЛС", 16), ("Фамилия", 18), ("Имя", 14), ("Отчество", 18), ("Дата рождения", 13),
@@ -43,9 +43,10 @@ def people_xlsx(people, progress=None) -> bytes:
         ]  # fmt: skip
         employments = list(person.employments.all())
         if not employments:
-            sheet.append(head + [""] * 8 + [young, person.email])
+            write_row(sheet, head + [""] * 8 + [young, person.email])
         for employment in employments:
-            sheet.append(
+            write_row(
+                sheet,
                 head
                 + [
                     employment.organization.short_name,
@@ -58,7 +59,7 @@ def people_xlsx(people, progress=None) -> bytes:
                     yes_no(employment.is_part_time),
                     young,
                     person.email,
-                ]
+                ],
             )
     return workbook_bytes(workbook)
 
@@ -67,7 +68,8 @@ def organizations_xlsx(organizations, progress=None) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = add_sheet(workbook, "Организации", ORGANIZATION_COLUMNS)
     for org in _counted(organizations, progress):
-        sheet.append(
+        write_row(
+            sheet,
             [
                 org.inn, org.full_name, org.short_name, org.get_kind_display(),
                 org.municipality.name, org.municipality.oktmo, yes_no(org.is_low_results),

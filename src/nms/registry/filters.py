@@ -2,7 +2,13 @@
 
 import django_filters as df
 
-from nms.common.filters import ById, YesNoFilter, municipality_choices, organization_choices
+from nms.common.filters import (
+    ById,
+    IdFilter,
+    YesNoFilter,
+    municipality_choices,
+    organization_choices,
+)
 from nms.registry import selectors
 from nms.registry.models import (
     Category,
@@ -94,7 +100,7 @@ class OrganizationFilterSet(df.FilterSet):
 
 
 class EmploymentFilterSet(df.FilterSet):
-    person = df.NumberFilter(field_name="person_id", label="Работник (id)")
+    person = IdFilter(field_name="person_id", label="Работник (id)")
     organization = df.ModelChoiceFilter(
         empty_label="все", label="Организация", queryset=organization_choices
     )

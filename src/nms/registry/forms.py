@@ -3,7 +3,7 @@
 from django import forms
 
 from nms.accounts.scope import scope_of
-from nms.common.forms import DATE_WIDGET
+from nms.common.forms import DateField
 from nms.common.identifiers import inn_error, snils_error
 from nms.registry.models import Employment, Organization, Person, Subject
 
@@ -22,13 +22,22 @@ class PersonForm(forms.ModelForm):
             "has_pedagogical_education",
             "email",
         ]
-        widgets = {"birth_date": DATE_WIDGET}
+        field_classes = {"birth_date": DateField}
 
     def clean_snils(self):
         value = self.cleaned_data["snils"]
         if error := snils_error(value):
             raise forms.ValidationError(error[0].upper() + error[1:] + ".")
         return value
+
+    def validate_unique(self):
+        """The service answers a taken СНИЛС: the same words for one outside the user's scope,
+        whatever else was typed, so the page tells no more than the API."""
+        exclude = {*self._get_validation_exclusions(), "snils"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
 class OrganizationForm(forms.ModelForm):
@@ -75,10 +84,10 @@ class EmploymentForm(forms.ModelForm):
             "experience_as_of",
             "hire_date",
         ]
-        widgets = {
-            "category_date": DATE_WIDGET,
-            "experience_as_of": DATE_WIDGET,
-            "hire_date": DATE_WIDGET,
+        field_classes = {
+            "category_date": DateField,
+            "experience_as_of": DateField,
+            "hire_date": DateField,
         }
 
     def __init__(self, *args, user, **kwargs):

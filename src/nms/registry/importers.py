@@ -64,9 +64,11 @@ from nms.registry.models import (
     Region,
     Sex,
     Subject,
+    validate_birth_date,
 )
 from nms.registry.services import (
     NO_RIGHTS,
+    SNILS_REGISTERED_ELSEWHERE,
     can_create_regions,
     region_of_subject,
     save_region_of_subject,
@@ -549,6 +551,25 @@ def _past_date(today: date):
     return parse
 
 
+def _birth_date(today: date):
+    past = _past_date(today)
+
+    def parse(value):
+        parsed = past(value)
+        try:
+            validate_birth_date(parsed, today)
+        except ValidationError as error:
+            raise CellError(_cell_message(error.messages[0])) from None
+        return parsed
+
+    return parse
+
+
+def _cell_message(sentence: str) -> str:
+    """A sentence of the services as a cell's error: lower case, no final full stop."""
+    return sentence[0].lower() + sentence[1:].rstrip(".")
+
+
 def _experience(value) -> Decimal:
     years = parse_decimal(value).quantize(TENTH, ROUND_HALF_UP)
     if not Decimal(0) <= years <= MAX_EXPERIENCE:
@@ -600,7 +621,7 @@ def _staff_parsers(today: date) -> dict[str, Callable]:
         "last_name": _text(100),
         "first_name": _text(100),
         "middle_name": _text(100),
-        "birth_date": _past_date(today),
+        "birth_date": _birth_date(today),
         "sex": _choice(SEXES, "укажите пол: «м» или «ж»"),
         "organization_inn": _inn,
         "position_id": _choice(positions, f"должность не найдена в справочнике; {SEE_REFERENCE}"),
@@ -696,37 +717,26 @@ def _check_same_person(rows: list[Row], errors: ErrorCollector) -> None:
 
 
 def _check_people_outside_scope(rows: list[Row], rights: _Rights, errors: ErrorCollector) -> None:
-    """Someone the user cannot see may be given a job only under their own name and birth date.
+    """A СНИЛС of somebody the user cannot see is refused with one message whatever the row says.
 
-    A mistyped СНИЛС that happens to be valid must not rename a person of another territory.
+    Comparing the name or the birth date would let a user try birth dates until one is accepted
+    (an existence oracle); such a person is transferred on request instead. The system (user
+    None) sees everybody and is not checked.
     """
     if rights.scope is None:
         return
-    identity = ("last_name", "first_name", "birth_date")
     snilses = sorted({row.values["snils"] for row in rows if "snils" in row.values})
-    stored, visible = {}, set()
+    stored, visible = set(), set()
     for chunk in chunks(snilses):
-        people = Person.objects.filter(snils__in=chunk)
-        stored.update({p[0]: p[1:] for p in people.values_list("snils", *identity)})
+        stored.update(Person.objects.filter(snils__in=chunk).values_list("snils", flat=True))
         visible.update(
             rights.scope.people().filter(snils__in=chunk).values_list("snils", flat=True)
         )
+    message = _cell_message(SNILS_REGISTERED_ELSEWHERE)
     for row in rows:
         snils = row.values.get("snils")
-        if snils not in stored or snils in visible or not all(f in row.values for f in identity):
-            continue
-        last_name, first_name, birth_date = stored[snils]
-        if (
-            normalize(row.values["last_name"]) != normalize(last_name)
-            or normalize(row.values["first_name"]) != normalize(first_name)
-            or row.values["birth_date"] != birth_date
-        ):
-            errors.add(
-                row,
-                "СНИЛС",
-                "этот СНИЛС в реестре принадлежит работнику с другими фамилией, именем "
-                "или датой рождения",
-            )
+        if snils in stored and snils not in visible:
+            errors.add(row, "СНИЛС", message)
 
 
 def _same_experience(employment: Employment, years: Decimal, today: date) -> bool:
@@ -775,6 +785,8 @@ def _save_staff(
             replaced.append(employment.pk)
             new_subjects.append((employment, subject_ids))
         if fields or new_subjects_set:
+            employment.version += 1  # read under the row lock: nms.common.concurrency
+            fields.add("version")
             changed_employments.append(employment)
             changed_fields |= fields
             statuses.append("updated")
@@ -811,6 +823,8 @@ def _save_people(
             created.append(person)
         elif fields := _apply(person, row.values, PERSON_FIELDS):
             _set_search_text(person, fields)
+            person.version += 1  # read under the row lock: nms.common.concurrency
+            fields.add("version")
             changed.append(person)
             changed_fields |= fields
     batches = Batches(progress, "Сохранение работников…", len(created) + len(changed))
@@ -822,7 +836,10 @@ def _save_people(
 def _people_by_snils(snilses: list[str]) -> dict[str, Person]:
     people = {}
     for chunk in chunks(snilses):
-        people.update({p.snils: p for p in Person.objects.filter(snils__in=chunk)})
+        # Locked until the import's transaction ends: a page's save waits, then sees the new
+        # version and is refused; a save made before is read here (nms.common.concurrency).
+        rows = Person.objects.select_for_update().filter(snils__in=chunk).order_by("pk")
+        people.update({p.snils: p for p in rows})
     return people
 
 
@@ -830,7 +847,8 @@ def _employments_of(person_ids: list[int]):
     """Existing employments by (person, organization) and their subject ids, by employment."""
     employments = {}
     for chunk in chunks([pk for pk in person_ids if pk is not None]):
-        for employment in Employment.objects.filter(person_id__in=chunk):
+        rows = Employment.objects.select_for_update().filter(person_id__in=chunk).order_by("pk")
+        for employment in rows:
             employments[(employment.person_id, employment.organization_id)] = employment
     subjects = defaultdict(set)
     through = Employment.subjects.through

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nms.common.concurrency import version_field
 from nms.common.identifiers import inn_error, oktmo_error, snils_digits, snils_error
 from nms.common.text import search_key
 
@@ -26,6 +27,31 @@ def years_ago(on: date, years: int) -> date:
         return on.replace(year=on.year - years)
     except ValueError:  # 29 February
         return on.replace(year=on.year - years, day=28)
+
+
+BIRTH_AGE_MIN = 14
+BIRTH_AGE_MAX = 100
+
+
+def validate_birth_date(value: date, today: date | None = None) -> None:
+    """A worker's birth date: between 14 and 100 years before today (inclusive).
+
+    One rule for the pages, the API and the import; it is checked when a birth date is given,
+    not on every save, so a record kept from before stays editable.
+    """
+    today = today or date.today()
+    if value is None:
+        return
+    if value > years_ago(today, BIRTH_AGE_MIN):
+        raise ValidationError(
+            f"Дата рождения — не позже чем {BIRTH_AGE_MIN} лет назад: проверьте её.",
+            code="birth_date_too_late",
+        )
+    if value < years_ago(today, BIRTH_AGE_MAX):
+        raise ValidationError(
+            f"Дата рождения — не раньше чем {BIRTH_AGE_MAX} лет назад: проверьте её.",
+            code="birth_date_too_early",
+        )
 
 
 def _validate_oktmo(value):
@@ -104,6 +130,7 @@ class Organization(models.Model):
         "школа в неблагоприятных социальных условиях", default=False
     )
     search_text = models.CharField(max_length=800, editable=False, db_index=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -183,6 +210,7 @@ class Person(models.Model):
     has_pedagogical_education = models.BooleanField("педагогическое образование", default=True)
     email = models.EmailField("электронная почта", blank=True)
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -285,6 +313,7 @@ class Employment(models.Model):
         help_text="Выводится из стажа и даты, на которую он указан; нужен для отбора в SQL.",
     )
     hire_date = models.DateField("дата приема на работу", null=True, blank=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

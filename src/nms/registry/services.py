@@ -9,12 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from nms.accounts.scope import scope_of
+from nms.common.concurrency import claim
 from nms.common.identifiers import normalize_snils, snils_error
 from nms.registry import federal_subjects
 from nms.registry.federal_subjects import FederalSubject
-from nms.registry.models import Employment, Organization, Person, Region
+from nms.registry.models import Employment, Organization, Person, Region, validate_birth_date
 
 NO_RIGHTS = "У вас нет прав на изменение реестра."
+# The one answer for a СНИЛС of somebody outside the user's scope, whatever else was typed: it
+# must not tell whether the name or the birth date match (no existence oracle, issue 8).
+SNILS_REGISTERED_ELSEWHERE = (
+    "Работник с этим СНИЛС уже зарегистрирован в другой организации. Чтобы принять его на "
+    "работу, обратитесь в ЦНППМ или к администратору: запись переводится по заявке."
+)
 
 PERSON_FIELDS = (
     "last_name",
@@ -59,10 +66,10 @@ def _assign(instance, data: dict, fields) -> None:
             setattr(instance, field, value)
 
 
-def _save(instance, user) -> None:
+def _save(instance, user, exclude=()) -> None:
     instance._history_user = user if getattr(user, "is_authenticated", False) else None
     # Derived columns are filled by save(); they are not the user's input.
-    instance.full_clean(exclude=["experience_start", "search_text"])
+    instance.full_clean(exclude=["experience_start", "search_text", *exclude])
     instance.save()
 
 
@@ -73,6 +80,26 @@ def _normalize_snils(data: dict) -> dict:
 
 
 # -- people ------------------------------------------------------------------------------------
+def _check_person(scope, person: Person, fields) -> None:
+    """The person's rules beyond the model's, for the fields given (`fields`).
+
+    A СНИЛС of somebody the user cannot see gets one answer whatever the other fields say; one
+    inside the scope is left to the model's uniqueness check (the user may see that person).
+    """
+    errors = {}
+    if "birth_date" in fields:
+        try:
+            validate_birth_date(person.birth_date)
+        except ValidationError as error:
+            errors["birth_date"] = error.messages
+    if "snils" in fields and person.snils:
+        taken = Person.objects.filter(snils=person.snils).exclude(pk=person.pk)
+        if taken.exists() and not scope.people().filter(snils=person.snils).exists():
+            errors["snils"] = [SNILS_REGISTERED_ELSEWHERE]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def person_create(user, data: dict, employment: dict | None = None) -> Person:
     """A new person; with `employment`, also their first place of work."""
@@ -84,6 +111,7 @@ def person_create(user, data: dict, employment: dict | None = None) -> Person:
         raise ValidationError("Не определён регион для новой записи.")
     person = Person(region=region)
     _assign(person, _normalize_snils(data), PERSON_FIELDS)
+    _check_person(scope, person, PERSON_FIELDS)
     _save(person, user)
     if employment is not None:
         employment_create(user, person, employment, check_person=False)
@@ -94,12 +122,17 @@ def person_create(user, data: dict, employment: dict | None = None) -> Person:
 
 
 @transaction.atomic
-def person_update(user, person: Person, data: dict) -> Person:
+def person_update(user, person: Person, data: dict, expected_version: int | None = None) -> Person:
     scope = scope_of(user)
     if not scope.can_edit_person(person):
         raise PermissionDenied(NO_RIGHTS)
+    claim(person, expected_version)  # refused if changed since the user's version; re-read
+    before = {field: getattr(person, field) for field in PERSON_FIELDS}
     _assign(person, _normalize_snils(data), PERSON_FIELDS)
-    _save(person, user)
+    # Only what changes is checked: blanks kept from an import do not block other changes.
+    changed = [field for field in PERSON_FIELDS if getattr(person, field) != before[field]]
+    _check_person(scope, person, changed)
+    _save(person, user, exclude=[field for field in PERSON_FIELDS if field not in changed])
     return person
 
 
@@ -125,10 +158,13 @@ def employment_create(user, person: Person, data: dict, *, check_person=True) ->
 
 
 @transaction.atomic
-def employment_update(user, employment: Employment, data: dict) -> Employment:
+def employment_update(
+    user, employment: Employment, data: dict, expected_version: int | None = None
+) -> Employment:
     scope = scope_of(user)
     if not scope.can_edit_person(employment.person):
         raise PermissionDenied(NO_RIGHTS)
+    claim(employment, expected_version)  # refused if changed since the user's version; re-read
     _check_organization(scope, employment.organization)
     _assign(employment, data, EMPLOYMENT_FIELDS)
     _check_organization(scope, employment.organization)
@@ -169,10 +205,13 @@ def organization_create(user, data: dict) -> Organization:
 
 
 @transaction.atomic
-def organization_update(user, organization: Organization, data: dict) -> Organization:
+def organization_update(
+    user, organization: Organization, data: dict, expected_version: int | None = None
+) -> Organization:
     scope = scope_of(user)
     if not scope.can_edit_organization(organization):
         raise PermissionDenied(NO_RIGHTS)
+    claim(organization, expected_version)  # refused if changed since the user's version; re-read
     _assign(organization, data, ORGANIZATION_FIELDS)
     _check_municipality(scope, organization.municipality)
     organization.region_id = organization.municipality.region_id

@@ -63,9 +63,8 @@ def selection_box(person) -> str:
 
 SELECT_ALL = mark_safe(
     '<input type="checkbox" id="select-all" aria-label="Отметить всех на странице" '
-    "onchange=\"document.querySelectorAll('input[name=person][form=people-selection]')"
-    '.forEach(function (box) { box.checked = this.checked; }, this)">'
-)  # SELECTION_FORM
+    'data-select-all="input[name=person][form=people-selection]">'
+)  # SELECTION_FORM; nms/app.js checks the boxes (no inline handlers: Content-Security-Policy)
 
 
 def editable_ids(user, people) -> set[int] | None:

@@ -31,7 +31,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.workbook import Workbook
 
 from nms.common.jobs import JobFailed, JobOutcome, job_start, job_work
-from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, yes_no
+from nms.common.xlsx import CHUNK, add_sheet, workbook_bytes, write_row, yes_no
 from nms.diagnostics.models import Result
 from nms.registry.models import Employment
 from nms.routes.filters import RouteFilterSet
@@ -346,7 +346,8 @@ def register_xlsx(routes: QuerySet[Route], progress=None) -> bytes:
         person = route.person
         if progress:
             progress(done, total)
-        sheet.append(
+        write_row(
+            sheet,
             [
                 person.full_name, person.snils, route.main_organization or "",
                 route.main_municipality or "", route.get_route_type_display(),
@@ -471,10 +472,16 @@ def template_applied_xlsx(applied) -> bytes:
     sheet = add_sheet(workbook, "Созданы", APPLIED_COLUMNS)
     for route in applied.routes:
         person = route.person
-        sheet.append(
-            [person.full_name, person.snils, f"{route.starts_on:{DATE}}", f"{route.ends_on:{DATE}}"]
+        write_row(
+            sheet,
+            [
+                person.full_name,
+                person.snils,
+                f"{route.starts_on:{DATE}}",
+                f"{route.ends_on:{DATE}}",
+            ],
         )
     sheet = add_sheet(workbook, "Пропущены", SKIPPED_COLUMNS)
     for person, reason in applied.skipped:
-        sheet.append([person.full_name, person.snils, reason])
+        write_row(sheet, [person.full_name, person.snils, reason])
     return workbook_bytes(workbook)

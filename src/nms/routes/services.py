@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common.concurrency import StaleRecord
 from nms.diagnostics.models import Result
 from nms.registry.models import Person
 from nms.routes import workflow
@@ -39,10 +40,14 @@ ITEM_FIELDS = (
     "result_form",
 )  # fmt: skip
 TEXT_ITEM_FIELDS = ("source", "competency")
+ALREADY_DECIDED = (
+    "По этому отчёту уже принято решение (возможно, другим методистом только что): "
+    "обновите страницу."
+)
 
 
-class StaleRoute(ValidationError):
-    """The route changed since the user opened it."""
+class StaleRoute(StaleRecord):
+    """The route changed since the user opened it (nms.common.concurrency)."""
 
 
 def _roles(user, route: Route) -> frozenset:
@@ -141,7 +146,8 @@ def _changed(user, route: Route, expected_version: int | None, reason: str) -> R
             raise StaleRoute(
                 f"Маршрут уже изменён другим пользователем (версия {current.version}, "
                 f"у вас — {expected_version}). Ваши изменения не сохранены: они показаны "
-                "ниже, обновите страницу и внесите их снова."
+                "ниже, обновите страницу и внесите их снова.",
+                current.version,
             )
     else:
         Route.objects.filter(pk=route.pk).update(version=F("version") + 1)
@@ -387,20 +393,28 @@ def report_submit(user, item: RouteItem, *, text="", file=None, link="") -> Item
 
 @transaction.atomic
 def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") -> ItemReport:
-    """The regional methodist accepts a report (the item is done) or returns it with a comment."""
-    item = report.item
-    _check_sees(user, item.route.person_id)
-    if not can_decide_reports(user, item.route):
+    """The regional methodist accepts a report (the item is done) or returns it with a comment.
+
+    Decided once: the route and the report are locked and the decision is taken only from
+    «pending» (a conditional UPDATE), so a second decision at the same time is refused.
+    """
+    route = _locked(report.item.route)
+    _check_sees(user, route.person_id)
+    if not can_decide_reports(user, route):
         raise PermissionDenied("Отчёты принимает региональный методист.")
-    if report.decision != ReportDecision.PENDING:
-        raise ValidationError("По этому отчёту уже принято решение.")
+    if ItemReport.objects.filter(pk=report.pk).exclude(decision=ReportDecision.PENDING).exists():
+        raise StaleRecord(ALREADY_DECIDED)
     if not accept and not comment.strip():
         raise ValidationError({"comment": "Укажите, что нужно доработать."})
-    report.decision = ReportDecision.ACCEPTED if accept else ReportDecision.RETURNED
-    report.decided_by = user
-    report.decided_at = timezone.now()
-    report.comment = comment.strip()
-    report.save()
+    decision = ReportDecision.ACCEPTED if accept else ReportDecision.RETURNED
+    decided_at = timezone.now()
+    taken = ItemReport.objects.filter(pk=report.pk, decision=ReportDecision.PENDING).update(
+        decision=decision, decided_by=user, decided_at=decided_at, comment=comment.strip()
+    )
+    if not taken:
+        raise StaleRecord(ALREADY_DECIDED)
+    report = ItemReport.objects.select_for_update().get(pk=report.pk)
+    item = RouteItem.objects.select_for_update().get(pk=report.item_id)
     item.status = ItemStatus.DONE if accept else ItemStatus.RETURNED
     if accept:
         item.evidence_link = report.link or item.evidence_link
@@ -408,7 +422,7 @@ def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") 
             item.evidence_file = report.file
     item.save()
     verdict = "принят" if accept else "возвращён"
-    _changed(user, item.route, None, f"отчёт по пункту «{item.title}» {verdict}")
+    _changed(user, route, None, f"отчёт по пункту «{item.title}» {verdict}")
     return report
 
 

@@ -347,8 +347,9 @@ def item_delete(request, pk, item_pk):
     route = selectors.route_get(user, pk)
     item = selectors.item_get(route, item_pk)
     form = VersionedForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
-    if _attempt(request, lambda: services.item_delete(user, item, version)):
+    if not form.is_valid():  # no version, no stale check: the page must send the one it showed
+        messages.error(request, "Страница устарела: обновите её и удалите пункт снова.")
+    elif _attempt(request, lambda: services.item_delete(user, item, form.cleaned_data["version"])):
         messages.success(request, f"Пункт «{item.title}» удалён.")
     return redirect("route-item-add" if services.can_edit_map(user, route) else "route-detail", pk)
 

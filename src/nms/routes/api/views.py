@@ -145,12 +145,13 @@ class RouteApiFilterSet(RouteFilterSet):
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_FILENAME = "Реестр ИОМ.xlsx"
+# 400: too many rows (the three fields), or a wrong filter ({"<filter>": ["…"]}, as the list).
 EXPORT_TOO_BIG = inline_serializer(
     "RegisterExportTooBig",
     {
-        "detail": serializers.CharField(),
-        "count": serializers.IntegerField(help_text="Строк в выгрузке."),
-        "limit": serializers.IntegerField(help_text="NMS_EXPORT_SYNC_LIMIT."),
+        "detail": serializers.CharField(required=False),
+        "count": serializers.IntegerField(required=False, help_text="Строк в выгрузке."),
+        "limit": serializers.IntegerField(required=False, help_text="NMS_EXPORT_SYNC_LIMIT."),
     },
 )
 ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH)
@@ -390,7 +391,9 @@ class RouteReportViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.reports_visible(self.request.user).select_related("item__route")
 
-    @extend_schema(request=ReportDecisionSerializer, responses=RouteItemReportSerializer)
+    @extend_schema(
+        request=ReportDecisionSerializer, responses={200: RouteItemReportSerializer, **STALE}
+    )
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
         """Решение регионального методиста: принять отчёт или вернуть с комментарием."""

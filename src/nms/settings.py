@@ -146,7 +146,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
-if os.environ.get("NMS_TEST_DB_NAME"):  # lets two test runs share one PostgreSQL server
+if (
+    os.environ.get("NMS_TEST_DB_NAME")
+    and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+):
+    # lets two test runs share one PostgreSQL server (SQLite tests stay in memory)
     DATABASES["default"]["TEST"] = {"NAME": os.environ["NMS_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

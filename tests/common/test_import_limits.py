@@ -220,10 +220,15 @@ def test_page_job_api_and_command_refuse(name, files, make_user, client, tmp_pat
         reverse("registry-import"),
         {"kind": "staff", "file": _file(files, name)},
     )
-    assert response.status_code == 302
-    job = Job.objects.filter(user=user).latest("pk")
-    report = job.import_report
-    _refused(report, words)
+    if name == "bytes":  # refused by the upload form, before any job holds it
+        assert response.status_code == 200
+        assert words in response.content.decode()
+        assert not Job.objects.filter(user=user).exists()
+    else:
+        assert response.status_code == 302
+        job = Job.objects.filter(user=user).latest("pk")
+        report = job.import_report
+        _refused(report, words)
 
     api = APIClient()
     api.force_authenticate(user)
@@ -278,3 +283,17 @@ def test_formula_and_long_cells_are_reported_for_the_cell(db):
         e.column in ("Фамилия", "Имя") and "не заполнено" in e.message for e in report.errors
     )
     assert all(len(e.value) <= 101 for e in report.errors)
+
+
+def test_upload_form_refuses_a_file_over_the_limit_before_a_job(make_user, client, settings):
+    settings.NMS_IMPORT_MAX_BYTES = 3 * 1024 * 1024 // 2  # 1,5 МБ
+    user = make_user(Role.CNPPM)
+    client.force_login(user)
+    big = BytesIO(b"PK" + b"\0" * (2 * 1024 * 1024))
+    big.name = "большой.xlsx"
+    response = client.post(reverse("registry-import"), {"kind": "staff", "file": big})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Файл слишком большой" in content
+    assert "не больше 1,5 МБ" in content
+    assert not Job.objects.filter(user=user).exists()

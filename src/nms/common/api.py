@@ -6,11 +6,13 @@ an API module only turns JSON into the services' arguments and their errors into
 (Django's ValidationError → 400, PermissionDenied → 403, an object outside the scope → 404).
 """
 
+import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -345,3 +347,35 @@ def _may_be_blank(field) -> bool:
         return bool(model._meta.get_field(field.source).blank)
     except Exception:  # not a model field (a property, an annotation)
         return False
+
+
+# -- dates -------------------------------------------------------------------------------------
+# The API takes ДД.ММ.ГГГГ, as the pages do, and ISO 8601 (ГГГГ-ММ-ДД, what it answers with) —
+# settings.REST_FRAMEWORK["DATE_INPUT_FORMATS"]; either only with two-digit day and month:
+# strptime and Django's parse_date alone would take 4.3.1985 and 1985-3-4.
+STRICT_API_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}|\d{4}-\d{2}-\d{2}")
+API_DATE_FORMAT_MESSAGE = (
+    "Дата должна быть в формате ДД.ММ.ГГГГ (день и месяц двумя цифрами), "
+    "например 04.03.1985, или ГГГГ-ММ-ДД."
+)
+
+
+class StrictDateField(serializers.DateField):
+    """A date of the API: ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, the day and the month with two digits."""
+
+    default_error_messages = {"invalid": API_DATE_FORMAT_MESSAGE}
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not STRICT_API_DATE.fullmatch(value.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(value.strip() if isinstance(value, str) else value)
+
+
+class StrictDatesMixin:
+    """A model serializer whose date fields are `StrictDateField`s; it comes first:
+    `class PersonWriteSerializer(StrictDatesMixin, serializers.ModelSerializer)`."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: StrictDateField,
+    }

@@ -8,7 +8,7 @@ from django import forms
 DATE_WIDGET = forms.DateInput(format="%d.%m.%Y", attrs={"placeholder": "ДД.ММ.ГГГГ"})
 STRICT_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 DATE_FORMAT_MESSAGE = (
-    "Введите правильную дату в формате ДД.ММ.ГГГГ (день и месяц двумя цифрами), "
+    "Введите правильную дату. Формат — ДД.ММ.ГГГГ (день и месяц двумя цифрами), "
     "например 04.03.1985."
 )
 

@@ -470,6 +470,23 @@ class ImportForm(forms.Form):
             return choices[0][0]
         return kind
 
+    def clean_file(self):
+        """A file over settings.NMS_IMPORT_MAX_BYTES is refused here, before it is read into a
+        job (the importer checks the same limit for the API and the command)."""
+        file = self.cleaned_data.get("file")
+        limit = settings.NMS_IMPORT_MAX_BYTES
+        if file is not None and file.size > limit:
+            raise ValidationError(
+                f"Файл слишком большой: {megabytes(file.size)}, допускается не больше "
+                f"{megabytes(limit)}. Разделите его на части."
+            )
+        return file
+
+
+def megabytes(size: int) -> str:
+    """12 582 912 → «12 МБ», 1 572 864 → «1,5 МБ»."""
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " МБ"
+
 
 class ImportView(ScopedMixin, View):
     """The upload page of an import spec: the file becomes a background job (its page shows the

@@ -25,6 +25,7 @@ from nms.common.api import (
     ImportFileSerializer,
     ScopeAllows,
     ScopedPrimaryKeyField,
+    StrictDatesMixin,
     service_errors,
 )
 from nms.common.api_jobs import JobSerializer
@@ -80,7 +81,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProcedureCreateSerializer(serializers.ModelSerializer):
+class ProcedureCreateSerializer(StrictDatesMixin, serializers.ModelSerializer):
     municipality = ScopedPrimaryKeyField(
         lambda scope: scope.municipalities(),
         queryset=Municipality.objects.all(),

@@ -5,7 +5,7 @@ from django import forms
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.filters import YES_NO, YesNoField
-from nms.common.forms import DATE_WIDGET
+from nms.common.forms import DateField
 from nms.diagnostics.models import Level, Procedure
 from nms.itembank.forms import UNANSWERED, Question
 from nms.itembank.models import CompetencyArea, Difficulty, Item, ItemKind
@@ -35,7 +35,7 @@ class ProcedureForm(forms.ModelForm):
             "seed",
             "is_external",
         ]
-        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}  # ДД.ММ.ГГГГ only
         localized_fields = ["threshold"]
 
     def __init__(self, *args, user, **kwargs):
@@ -64,7 +64,7 @@ class ProcedureEditForm(forms.ModelForm):
             "time_limit_minutes",
             "seed",
         ]
-        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}  # ДД.ММ.ГГГГ only
         localized_fields = ["threshold"]
         help_texts = {
             "threshold": "Результат в области не выше порога означает дефицит. При изменении "

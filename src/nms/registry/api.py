@@ -4,14 +4,19 @@ Reads start from the user's scope (selectors), writes go through `nms.registry.s
 work done here is turning JSON into the services' arguments and their errors into HTTP answers.
 """
 
-import re
-
-from django.db import models
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from nms.common.api import ScopedModelViewSet, ScopedPrimaryKeyField, service_errors
+from nms.common.api import (
+    ScopedModelViewSet,
+    ScopedPrimaryKeyField,
+    StrictDatesMixin,
+    service_errors,
+)
+from nms.common.identifiers import normalize_snils, snils_error
 from nms.registry import selectors, services
 from nms.registry.filters import EmploymentFilterSet, OrganizationFilterSet, PersonFilterSet
 from nms.registry.import_api import (  # noqa: F401 -- mounted from here in nms/api_urls.py
@@ -35,34 +40,7 @@ from nms.registry.models import (
 EXPERIENCE = {"max_digits": 4, "decimal_places": 1, "read_only": True}
 
 
-# -- dates -------------------------------------------------------------------------------------
-# The API takes ДД.ММ.ГГГГ, as the pages do, and ISO 8601 (ГГГГ-ММ-ДД, what it answers with) —
-# settings.REST_FRAMEWORK["DATE_INPUT_FORMATS"]; either only with two-digit day and month:
-# strptime and Django's parse_date alone would take 4.3.1985 and 1985-3-4.
-STRICT_DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}|\d{4}-\d{2}-\d{2}")
-
-
-class DateField(serializers.DateField):
-    default_error_messages = {
-        "invalid": "Дата должна быть в формате ДД.ММ.ГГГГ (день и месяц двумя цифрами), "
-        "например 04.03.1985, или ГГГГ-ММ-ДД."
-    }
-
-    def to_internal_value(self, value):
-        if isinstance(value, str) and not STRICT_DATE.fullmatch(value.strip()):
-            self.fail("invalid")
-        return super().to_internal_value(value.strip() if isinstance(value, str) else value)
-
-
-class StrictDatesMixin:
-    """A model serializer whose date fields take only the strict formats above."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.DateField: DateField,
-    }
-
-
+# Dates: ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, two-digit day and month (StrictDatesMixin, nms.common.api).
 # Writes only for roles that may change the registry at all (`scope_action`); whether the given
 # object may be changed is decided by the service.
 
@@ -263,6 +241,15 @@ class PersonCreateSerializer(PersonWriteSerializer):
         fields = [*PersonWriteSerializer.Meta.fields, "employment"]
 
 
+class PersonSearchSerializer(serializers.Serializer):
+    snils = serializers.CharField(label="СНИЛС", help_text="11 цифр, с разделителями или без")
+
+    def validate_snils(self, value):
+        if error := snils_error(value):
+            raise serializers.ValidationError(error[0].upper() + error[1:] + ".")
+        return normalize_snils(value)
+
+
 # -- viewsets ----------------------------------------------------------------------------------
 class PersonViewSet(ScopedModelViewSet):
     """Работники в области доступа пользователя, с местами работы."""
@@ -281,6 +268,30 @@ class PersonViewSet(ScopedModelViewSet):
         fields = [*services.EMPLOYMENT_FIELDS, "subjects"]
         with service_errors(nested="employment", nested_fields=fields):
             return services.person_create(self.request.user, data, employment)
+
+    @extend_schema(
+        summary="Поиск работника по СНИЛС",
+        description="СНИЛС в теле запроса, а не в адресе (адреса попадают в журналы и историю "
+        "браузера); ответ — как у списка работников, в области доступа пользователя.",
+        request=PersonSearchSerializer,
+        responses=PersonSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="search",
+        permission_classes=[IsAuthenticated],  # a read: any user, within their scope
+    )
+    def search(self, request):
+        query = PersonSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        people = self.get_queryset().filter(snils=query.validated_data["snils"])
+        page = self.paginate_queryset(people)
+        context = self.get_serializer_context()
+        if page is not None:
+            data = PersonSerializer(page, many=True, context=context).data
+            return self.get_paginated_response(data)
+        return Response(PersonSerializer(people, many=True, context=context).data)
 
 
 class OrganizationViewSet(ScopedModelViewSet):

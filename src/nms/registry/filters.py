@@ -1,5 +1,7 @@
 """Filter sets shared by the list pages and the API lists."""
 
+import re
+
 import django_filters as df
 
 from nms.common.filters import (
@@ -9,6 +11,7 @@ from nms.common.filters import (
     municipality_choices,
     organization_choices,
 )
+from nms.common.identifiers import snils_digits
 from nms.registry import selectors
 from nms.registry.models import (
     Category,
@@ -20,6 +23,14 @@ from nms.registry.models import (
     Position,
     Subject,
 )
+
+SNILS_LIKE = re.compile(r"[\d\s-]+")
+
+
+def looks_like_snils(text: str) -> bool:
+    """A search that is a СНИЛС: 11 digits, with or without separators (spaces, dashes)."""
+    text = (text or "").strip()
+    return bool(SNILS_LIKE.fullmatch(text)) and len(snils_digits(text)) == 11
 
 
 # The people filters below go through a method, so the API schema is told the id's type (ById).
@@ -74,6 +85,8 @@ class PersonFilterSet(df.FilterSet):
         fields = []
 
     def filter_query(self, queryset, name, value):
+        if looks_like_snils(value):  # the whole number, not its groups one by one
+            value = snils_digits(value)
         return selectors.search_people(queryset, value)
 
     def filter_employment(self, queryset, name, value):

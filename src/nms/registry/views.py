@@ -3,8 +3,12 @@
 Reads go through the selectors (the user's scope), writes through the services.
 """
 
+import secrets
+import time
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -19,7 +23,7 @@ from nms.common.views import (
     declared,
 )
 from nms.registry import exports, selectors, services
-from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
+from nms.registry.filters import OrganizationFilterSet, PersonFilterSet, looks_like_snils
 from nms.registry.forms import EmploymentForm, OrganizationForm, PersonForm
 from nms.registry.models import Employment, Organization, Person
 from nms.registry.tables import OrganizationTable, PersonTable
@@ -101,18 +105,119 @@ class PersonListView(ScopedListView):
     export_what = "работников"
     partial_template_name = "registry/person_table.html"  # the table with its selection form
 
+    # A search that looks like a СНИЛС never goes into an address (browser history, access logs):
+    # the search form posts it (app.js, data-snils-post), the POST keeps it in the session under a
+    # short random key and redirects to ?sk=<key>; a GET with such a ?q= still works, but the
+    # page's links (pagination, sorting, export, accounts) carry ?sk= instead.
+    def get(self, request, *args, **kwargs):
+        shown = hide_snils_search(request, request.GET)
+        hidden = shown is not request.GET
+        request.GET = shown  # what the page's links are built from
+        response = super().get(request, *args, **kwargs)
+        if hidden and getattr(request, "htmx", False):  # the address htmx pushes: the key
+            response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        query = QueryDict(mutable=True)
+        for key in (*PersonFilterSet.base_filters, "sort"):
+            values = [v for v in request.POST.getlist(key) if v.strip()]
+            if values and key != "q":
+                query.setlist(key, values)
+        text = (request.POST.get("q") or "").strip()
+        if text:
+            query["sk"] = search_store(request, text)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    @classmethod
+    def rows(cls, request, query, **kwargs):
+        resolved = search_resolve(request, query)
+        if resolved is None:  # an unknown or expired key: nothing rather than everybody
+            query = query.copy()
+            query.pop("sk", None)
+            filterset, queryset = super().rows(request, query, **kwargs)
+            return filterset, queryset.none()
+        return super().rows(request, resolved, **kwargs)
+
+    def export_response(self, queryset):
+        # A big export runs as a job without the session: it keeps the search in its parameters
+        # (the database), never in an address.
+        resolved = search_resolve(self.request, self.request.GET)
+        if resolved is not None:
+            self.request.GET = resolved
+        return super().export_response(queryset)
+
     def get_context_data(self) -> dict:
         """Accounts in bulk, for whoever may change people: the checked rows, or everybody the
         list's filters find (the issue page resolves the same query over those they may
-        change; `q=` stands for «no filter»)."""
+        change; `q=` stands for «no filter»). A search kept in the session is passed on as the
+        people it found (the issue page knows no session keys)."""
         query = self.request.GET.copy()
         for key in ("page", "sort", "format"):
             query.pop(key, None)
+        if "sk" in query:
+            _, found = self.rows(self.request, self.request.GET)
+            ids = list(found.values_list("pk", flat=True)[:ISSUE_MAX_PEOPLE])
+            query = QueryDict(mutable=True)
+            query.setlist("person", [str(pk) for pk in ids])
+            issue_query = query.urlencode()  # "" when nobody is found: no link
+        else:
+            issue_query = query.urlencode() or "q="
         return {
             **super().get_context_data(),
             "can_issue": self.allowed(EDIT_PEOPLE),
-            "issue_query": query.urlencode() or "q=",
+            "issue_query": issue_query,
         }
+
+
+# -- searches kept out of addresses ------------------------------------------------------------
+SEARCHES_SESSION_KEY = "nms_searches"
+SEARCH_TTL = 3600  # seconds a search key lives
+SEARCHES_KEPT = 20  # keys one session holds
+ISSUE_MAX_PEOPLE = 5000
+
+
+def search_store(request, text: str) -> str:
+    """Keep a search in the session; returns its short random key."""
+    now = time.time()
+    searches = {
+        key: entry
+        for key, entry in request.session.get(SEARCHES_SESSION_KEY, {}).items()
+        if now - entry.get("t", 0) < SEARCH_TTL
+    }
+    key = secrets.token_urlsafe(6)
+    searches[key] = {"q": text, "t": now}
+    if len(searches) > SEARCHES_KEPT:
+        searches = dict(sorted(searches.items(), key=lambda kv: kv[1]["t"])[-SEARCHES_KEPT:])
+    request.session[SEARCHES_SESSION_KEY] = searches
+    return key
+
+
+def search_resolve(request, query) -> QueryDict | None:
+    """The query with ?sk= replaced by the search it stands for (`query` itself without one);
+    None when the key is unknown or expired (or there is no session: a job)."""
+    key = query.get("sk")
+    if not key:
+        return query
+    session = getattr(request, "session", None)
+    entry = session.get(SEARCHES_SESSION_KEY, {}).get(key) if session is not None else None
+    if not entry or time.time() - entry.get("t", 0) >= SEARCH_TTL:
+        return None
+    resolved = query.copy()
+    resolved.pop("sk", None)
+    resolved["q"] = entry["q"]
+    return resolved
+
+
+def hide_snils_search(request, query):
+    """A query whose СНИЛС-looking ?q= is replaced by a key (`query` itself otherwise)."""
+    text = query.get("q") or ""
+    if not looks_like_snils(text):
+        return query
+    shown = query.copy()
+    shown.pop("q", None)
+    shown["sk"] = search_store(request, text.strip())
+    return shown
 
 
 class PersonDetailView(ScopedDetailView):

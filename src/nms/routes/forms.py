@@ -5,7 +5,7 @@ from django.forms.models import fields_for_model
 from django.utils.text import capfirst
 
 from nms.accounts.scope import scope_of
-from nms.common.forms import DATE_WIDGET
+from nms.common.forms import DateField
 from nms.deficits import maps
 from nms.itembank.models import CompetencyArea
 from nms.registry.models import Subject
@@ -34,8 +34,8 @@ class RouteCreateForm(forms.Form):
         max_length=200,
         help_text="Должен найтись ровно один работник из вашей области доступа.",
     )
-    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
-    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET)
+    starts_on = DateField(label="Начало")
+    ends_on = DateField(label="Окончание")
     methodist = MethodistChoiceField(
         queryset=None, required=False, label="Региональный методист", empty_label="не назначен"
     )
@@ -66,7 +66,7 @@ class ItemForm(VersionedForm):
             fields_for_model(
                 RouteItem,
                 fields=ITEM_FIELDS,
-                widgets={"starts_on": DATE_WIDGET, "due_on": DATE_WIDGET},
+                field_classes={"starts_on": DateField, "due_on": DateField},
             )
         )
         self.fields["area"].empty_label = "—"
@@ -104,7 +104,7 @@ class GeneralInfoForm(VersionedForm):
     @staticmethod
     def _field(name, label, initial):
         if name == "attestation_date":
-            return forms.DateField(label=label, required=False, initial=initial, widget=DATE_WIDGET)
+            return DateField(label=label, required=False, initial=initial)
         if name == "experience_years":
             return forms.DecimalField(
                 label=label, required=False, initial=initial, min_value=0, max_value=70,
@@ -197,8 +197,8 @@ class TemplateApplyForm(forms.Form):
     only_deficit = forms.BooleanField(
         label="Только с дефицитом в областях шаблона", required=False, initial=True
     )
-    starts_on = forms.DateField(label="Начало", widget=DATE_WIDGET)
-    ends_on = forms.DateField(label="Окончание", widget=DATE_WIDGET)
+    starts_on = DateField(label="Начало")
+    ends_on = DateField(label="Окончание")
     methodist = MethodistChoiceField(
         queryset=None, required=False, label="Региональный методист", empty_label="не назначен"
     )

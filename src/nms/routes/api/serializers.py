@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from nms.accounts.models import User
-from nms.common.api import ScopedPrimaryKeyField
+from nms.common.api import ScopedPrimaryKeyField, StrictDateField, StrictDatesMixin
 from nms.itembank.models import CompetencyArea
 from nms.registry.models import Person
 from nms.routes import selectors, services, workflow
@@ -145,7 +145,7 @@ class RouteItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RouteItemWriteSerializer(VersionSerializer, serializers.ModelSerializer):
+class RouteItemWriteSerializer(StrictDatesMixin, VersionSerializer, serializers.ModelSerializer):
     level = LevelField(label="Уровень")
 
     class Meta:
@@ -317,8 +317,8 @@ class RouteCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyField(
         lambda scope: scope.people(), queryset=Person.objects.all(), label="Работник"
     )
-    starts_on = serializers.DateField(label="Начало")
-    ends_on = serializers.DateField(label="Окончание")
+    starts_on = StrictDateField(label="Начало")
+    ends_on = StrictDateField(label="Окончание")
     methodist = methodist_field()
 
 
@@ -338,7 +338,7 @@ class GeneralInfoUpdateSerializer(VersionSerializer):
         required=False, max_digits=4, decimal_places=1, min_value=0, max_value=70
     )
     category = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    attestation_date = serializers.DateField(required=False)
+    attestation_date = StrictDateField(required=False)
 
     def validate(self, attrs):
         if "attestation_date" in attrs:
@@ -482,8 +482,8 @@ class TemplateApplySerializer(serializers.Serializer):
         label="Работники (id)",
         help_text="Кто вне области доступа или уже имеет действующий маршрут — пропускается.",
     )
-    starts_on = serializers.DateField(label="Начало")
-    ends_on = serializers.DateField(label="Окончание")
+    starts_on = StrictDateField(label="Начало")
+    ends_on = StrictDateField(label="Окончание")
     methodist = methodist_field()
 
 

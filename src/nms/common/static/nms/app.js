@@ -21,6 +21,51 @@
     }
   });
 
+  // <form data-snils-post="/path/" data-csrf="…">: a search (?q=) that looks like a СНИЛС — 11
+  // digits with or without separators — is posted to that address instead of being put into one
+  // (the browser history, the access logs); the server keeps it under a short key (?sk=).
+  function looksLikeSnils(value) {
+    value = (value || "").trim();
+    return /^[\d\s-]+$/.test(value) && value.replace(/\D/g, "").length === 11;
+  }
+  function snilsSearch(form) {
+    if (!form || !form.matches || !form.matches("form[data-snils-post]")) return false;
+    var q = form.elements.namedItem("q");
+    return Boolean(q && looksLikeSnils(q.value));
+  }
+  function postSearch(form) {
+    var post = document.createElement("form");
+    post.method = "post";
+    post.action = form.dataset.snilsPost;
+    post.hidden = true;
+    function add(name, value) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      post.appendChild(input);
+    }
+    add("csrfmiddlewaretoken", form.dataset.csrf || "");
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") add(name, value);
+    });
+    document.body.appendChild(post);
+    post.submit();
+  }
+  document.addEventListener("submit", function (event) {
+    if (!snilsSearch(event.target)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    postSearch(event.target);
+  }, true);
+  // The same form's htmx searches (as the text is typed): no GET with it, the POST instead.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!snilsSearch(form)) return;
+    event.preventDefault();
+    postSearch(form);
+  });
+
   // <input type="checkbox" data-select-all="selector">: checks or clears every box it names.
   document.addEventListener("change", function (event) {
     var all = event.target;

@@ -18,6 +18,7 @@ from nms.accounts.models import ApiToken, Role, RoleAssignment, User
 from nms.accounts.scope import scope_of
 from nms.common import jobs
 from nms.common.models import Job, JobStatus
+from tests.api_helpers import client_for as _api
 from tests.factories import EmploymentFactory, PersonFactory, UserFactory, assign
 
 # Until the API path is added to nms/api_urls.py, the API tests mount it over the project's URLs.
@@ -392,12 +393,6 @@ def test_other_token_users_are_not_refused(world):
 
 
 # -- the API -------------------------------------------------------------------------------------
-def _api(user):
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
 @with_api
 def test_api_issues_for_an_organization(world):
     school = world["a"]["school"]

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
@@ -16,29 +15,11 @@ from nms.diagnostics import services
 from nms.diagnostics.models import Attempt, Procedure, ResultSource
 from nms.diagnostics.variants import assemble_variants
 from nms.itembank.models import ItemKind
+from tests.api_helpers import client_for, ids, keys_anywhere
 from tests.factories import PersonFactory
 from tests.itembank.conftest import make_item
 
 API = "/api/v1/diagnostics"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def keys_anywhere(data) -> bool:
-    if isinstance(data, dict):
-        return "key" in data or any(keys_anywhere(v) for v in data.values())
-    if isinstance(data, list):
-        return any(keys_anywhere(v) for v in data)
-    return False
 
 
 @pytest.fixture

@@ -7,29 +7,11 @@ from rest_framework.test import APIClient
 from nms.accounts.models import Role
 from nms.common.models import Job, JobStatus
 from nms.itembank.models import Item, ItemKind, ReviewStatus
+from tests.api_helpers import client_for
 from tests.itembank.conftest import make_item
 from tests.itembank.test_views import GOOD, bank_file
 
 API = "/api/v1/diagnostics"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def keys_anywhere(data) -> bool:
-    if isinstance(data, dict):
-        return "key" in data or any(keys_anywhere(v) for v in data.values())
-    if isinstance(data, list):
-        return any(keys_anywhere(v) for v in data)
-    return False
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.identifiers import inn_with_checksum, snils_with_checksum
 from nms.registry.models import Employment, Organization, Person, Subject
+from tests.api_helpers import client_for, ids
 from tests.factories import EmploymentFactory, OrganizationFactory, PersonFactory, position
 
 API = "/api/v1"
@@ -17,20 +18,9 @@ NEW_INN = inn_with_checksum("190999999")
 BAD_INN = NEW_INN[:-1] + str((int(NEW_INN[-1]) + 1) % 10)
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.fixture
 def municipal(users):
     return client_for(users["municipal"])
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 def person_payload(**overrides) -> dict:

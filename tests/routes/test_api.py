@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from nms.routes import services
 from nms.routes.models import ItemReport, ItemStatus, Route, RouteItem, Status
 from nms.routes.workflow import TRANSITIONS
+from tests.api_helpers import client_for
 from tests.factories import EmploymentFactory
 from tests.routes import conftest as routes_fixtures
 from tests.routes.conftest import TODAY, item_data
@@ -34,12 +35,6 @@ WALK = [
 ]
 IN_SCOPE = ["teacher", "cnppm", "school", "methodist", "municipal", "ministry"]
 OUTSIDE = ["other_teacher", "other_school"]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -12,7 +12,17 @@ The idea is NetBox's `.restrict(user, action)`: one answer to "what may this per
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+
+NOTHING = Q(pk__in=[])
+
+
+def any_of(parts: Iterable[Q]) -> Q:
+    """The union of the conditions of a scope's assignments; nothing when there are none."""
+    combined = NOTHING
+    for part in parts:
+        combined = part if combined is NOTHING else combined | part
+    return combined
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from nms.accounts import provisioning
 from nms.common.api import ScopeAllows, service_errors
-from nms.common.api_jobs import JobSerializer
+from nms.common.api_jobs import JobSerializer, job_accepted
 
 
 class AccountsIssueSerializer(serializers.Serializer):
@@ -120,9 +120,7 @@ class IssueAccountsView(APIView):
                 job = provisioning.accounts_issue_start(
                     request.user, selection, send_mail=send_mail, login_url=login_url
                 )
-                answer = JobSerializer(job, context={"request": request}).data
-                response = Response(answer, status=status.HTTP_202_ACCEPTED)
-                response["Location"] = reverse("api-job-detail", args=[job.pk])
+                response = job_accepted(request, job)
                 response["Cache-Control"] = "no-store"
                 return response
             accounts = provisioning.accounts_create(

@@ -8,8 +8,9 @@ answers 404. A one-time file (one-time passwords) goes to its author once, then 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from nms.common import jobs
 from nms.common.jobs_views import file_response
@@ -68,3 +69,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def file(self, request, pk=None):
         """Файл результата задачи (выгрузка, отчёт); разовый файл — только автору и один раз."""
         return file_response(request, self.get_object())
+
+
+def job_accepted(request, job) -> Response:
+    """202 Accepted with the job; its state and file at the address in Location."""
+    data = JobSerializer(job, context={"request": request}).data
+    location = reverse("api-job-detail", args=[job.pk])
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})

@@ -7,11 +7,10 @@ nms.itembank.access) may not take a test drawn from it.
 
 from django.db.models import Q
 
-from nms.accounts.access import register_action, register_model
+from nms.accounts.access import any_of, register_action, register_model
 from nms.accounts.models import Role
 from nms.diagnostics.models import Attempt, Group, Level, Procedure, Result, VariantItem
 
-NOTHING = Q(pk__in=[])
 MANAGERS = (Role.ADMIN, Role.CNPPM, Role.MUNICIPAL)
 
 
@@ -27,10 +26,7 @@ def procedure_q(scope) -> Q:
                 Q(region_id=a.municipality.region_id)
                 & (Q(municipality__isnull=True) | Q(municipality_id=a.municipality_id))
             )
-    combined = NOTHING
-    for part in parts:
-        combined |= part
-    return combined
+    return any_of(parts)
 
 
 def _procedures(scope):

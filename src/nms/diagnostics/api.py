@@ -10,7 +10,6 @@ import django_filters as df
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -28,7 +27,7 @@ from nms.common.api import (
     StrictDatesMixin,
     service_errors,
 )
-from nms.common.api_jobs import JobSerializer
+from nms.common.api_jobs import JobSerializer, job_accepted
 from nms.common.filters import IdFilter, YesNoFilter
 from nms.common.importing import data_rows
 from nms.diagnostics import importers, selectors, services
@@ -463,6 +462,4 @@ class ResultsImportView(APIView):
             upload=upload.read(),
             upload_name=upload.name,
         )
-        data = JobSerializer(job, context={"request": request}).data
-        location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        return job_accepted(request, job)

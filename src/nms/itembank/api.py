@@ -5,7 +5,6 @@ work done here is turning JSON into the services' arguments and their errors int
 """
 
 from django.conf import settings
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,7 +20,7 @@ from nms.common.api import (
     service_errors,
     write_docs,
 )
-from nms.common.api_jobs import JobSerializer
+from nms.common.api_jobs import JobSerializer, job_accepted
 from nms.common.importing import data_rows
 from nms.itembank import importers, selectors, services
 from nms.itembank.filters import ItemFilterSet
@@ -227,9 +226,7 @@ class ItemViewSet(
                 upload=upload.read(),
                 upload_name=upload.name,
             )
-            data = JobSerializer(job, context=self.get_serializer_context()).data
-            location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
-            return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+            return job_accepted(request, job)
         else:
             report = importers.bank_import(request.user, upload)
         return Response(

@@ -7,21 +7,11 @@ caseload (regional methodist) or the person themself (teacher, expert).
 
 from django.db.models import Exists, OuterRef, Q
 
-from nms.accounts.access import register_action, register_model
+from nms.accounts.access import any_of, register_action, register_model
 from nms.accounts.models import Role, User
 from nms.registry.models import Employment, Municipality, Organization, Person, Region
 
-NOTHING = Q(pk__in=[])
 PERSON_BOUND = (Role.METHODIST, Role.TEACHER, Role.EXPERT)
-
-
-def _any(parts: list[Q]) -> Q:
-    if not parts:
-        return NOTHING
-    combined = parts[0]
-    for part in parts[1:]:
-        combined |= part
-    return combined
 
 
 def _person_part(scope, a) -> Q:
@@ -56,7 +46,7 @@ def person_q(scope) -> Q:
     parts = [_person_part(scope, a) for a in scope.assignments]
     if any(part == Q() for part in parts):
         return Q()
-    return _any(parts)
+    return any_of(parts)
 
 
 def organization_q(scope) -> Q:
@@ -73,11 +63,11 @@ def organization_q(scope) -> Q:
         else:
             through_people.append(_person_part(scope, a))
     if through_people:
-        people = Person.objects.filter(_any(through_people))
+        people = Person.objects.filter(any_of(through_people))
         parts.append(
             Q(Exists(Employment.objects.filter(organization=OuterRef("pk"), person__in=people)))
         )
-    return _any(parts)
+    return any_of(parts)
 
 
 def municipality_q(scope) -> Q:
@@ -94,7 +84,7 @@ def municipality_q(scope) -> Q:
     if through_organizations:
         organizations = Organization.objects.filter(organization_q(scope))
         parts.append(Q(Exists(organizations.filter(municipality=OuterRef("pk")))))
-    return _any(parts)
+    return any_of(parts)
 
 
 def _regions(scope):

@@ -35,7 +35,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -50,7 +49,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from nms.common.api import service_errors
-from nms.common.api_jobs import JobSerializer
+from nms.common.api_jobs import JobSerializer, job_accepted
 from nms.common.filters import ById
 from nms.common.views import xlsx_response
 from nms.registry.models import Person
@@ -125,14 +124,6 @@ def valid(serializer_class, request, data=None) -> dict:
 
 
 STALE = {409: ConflictSerializer}
-
-
-def job_accepted(view, job) -> Response:
-    """202 Accepted with the job; its state and file at the address in Location."""
-    request = view.request
-    data = JobSerializer(job, context=view.get_serializer_context()).data
-    location = request.build_absolute_uri(reverse("api-job-detail", args=[job.pk]))
-    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
 # -- the register's filters: the pages' own, with the ids typed for the schema ----------------
@@ -327,7 +318,7 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         routes = self.filter_queryset(self.get_queryset())  # a wrong filter is 400, before a job
         if request.method == "POST":
             job = register_export_start(request.user, request.query_params, EXPORT_FILENAME)
-            return job_accepted(self, job)
+            return job_accepted(request, job)
         count, limit = routes.count(), settings.NMS_EXPORT_SYNC_LIMIT
         if count > limit:
             detail = (
@@ -345,7 +336,7 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         список) одним ZIP-архивом. Готовятся в фоне: ответ 202 — задача; её состояние и ссылка
         на архив — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
         self.filter_queryset(self.get_queryset())  # a wrong filter is 400, before any job
-        return job_accepted(self, documents_start(request.user, request.query_params))
+        return job_accepted(request, documents_start(request.user, request.query_params))
 
     @extend_schema(responses=DashboardSerializer)
     @action(detail=False, methods=["get"], pagination_class=None)
@@ -459,7 +450,7 @@ class RouteTemplateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     data["ends_on"],
                     methodist=data.get("methodist"),
                 )
-            return job_accepted(self, job)
+            return job_accepted(request, job)
         with service_errors():
             routes = services.routes_from_template(
                 request.user,

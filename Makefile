@@ -42,5 +42,9 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+# bench_pages.py needs PostgreSQL: it builds the 100 000-person region in BENCH_PG_URL once, then
+# reuses it (skipped when the server does not answer); the other scripts use a temporary SQLite.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/nms_bench
 bench: install
-	@for script in bench/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script || exit 1; done
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@for script in bench/bench_*.py; do echo "== $$script =="; DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python $$script || exit 1; done

@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
-    "axes",
+    "nms.common.apps.AxesConfig",  # django-axes under a Russian name in the admin
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last: our 404/403 pages for what the views refuse, with DEBUG on as well (nms.common.errors)
+    "nms.common.middleware.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "nms.urls"

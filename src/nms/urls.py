@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Russian pages in the site's look (nms.common.errors); the API answers in JSON.
+handler403 = "nms.common.errors.permission_denied"
+handler404 = "nms.common.errors.page_not_found"
+handler500 = "nms.common.errors.server_error"
+
 urlpatterns = [
     path("", include("nms.dashboard.urls")),
     path("", include("nms.accounts.urls")),

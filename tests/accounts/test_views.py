@@ -1,4 +1,6 @@
-"""Login, throttling of failed attempts, logout, password change, argon2."""
+"""Login, throttling of failed attempts, logout, password change, argon2; the navigation by role."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -59,3 +61,54 @@ def test_production_hasher_is_argon2():
     from nms import settings as project_settings  # the tests themselves hash with MD5 for speed
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+# -- the navigation by role: built from the access checks the pages make ------------------------
+MANAGER_NAV = ["home", "organizations", "people", "diagnostics", "routes"]
+NAVIGATION = {
+    "admin": [*MANAGER_NAV, "import", "api"],
+    "ministry": [*MANAGER_NAV, "api"],
+    "cnppm": [*MANAGER_NAV, "import", "api"],
+    "methodist": [*MANAGER_NAV, "api"],
+    "municipal": [*MANAGER_NAV, "import", "api"],
+    "school": [*MANAGER_NAV, "import", "api"],
+    "teacher": ["home", "own-card", "diagnostics", "routes"],
+    "expert": ["home", "own-card", "diagnostics", "routes"],
+}
+
+
+@pytest.mark.parametrize("role", list(NAVIGATION))
+def test_navigation_by_role(client, users, role):
+    user = users[role]
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    nav = re.search(r'<nav id="main-nav">(.*?)</nav>', page, re.S).group(1)
+    assert re.findall(r'data-nav="([^"]+)"', nav) == NAVIGATION[role]
+    menu = re.search(r'<div class="user">(.*?)</div>', page, re.S).group(1)
+    tools = "tokens" in re.findall(r'data-nav="([^"]+)"', menu)
+    assert tools == (role not in ("teacher", "expert"))
+    for url in re.findall(r'href="([^"]+)"', nav):
+        assert client.get(url).status_code == 200, url
+    if role == "teacher":
+        assert f'href="/registry/people/{user.person_id}/"' in nav  # «Моя карточка»
+
+
+def test_teacher_is_not_offered_exports_and_cannot_take_one(client, users):
+    client.force_login(users["teacher"])
+    for name in ("person-list", "route-list"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200
+        assert 'id="export-xlsx"' not in page.content.decode()
+        response = client.get(reverse(name), {"format": "xlsx"})
+        assert response["Content-Type"].startswith("text/html")
+    client.force_login(users["school"])
+    assert 'id="export-xlsx"' in client.get(reverse("person-list")).content.decode()
+
+
+def test_teacher_map_has_no_managers_tools(client, users):
+    client.force_login(users["teacher"])
+    page = client.get(reverse("map-deficits")).content.decode()
+    assert 'id="export-xlsx"' not in page and reverse("map-clusters") not in page
+    client.force_login(users["municipal"])
+    page = client.get(reverse("map-deficits")).content.decode()
+    assert 'id="export-xlsx"' in page and reverse("map-clusters") in page

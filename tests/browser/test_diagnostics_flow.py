@@ -79,3 +79,83 @@ def test_teacher_takes_test_reloads_submits_and_sees_deficits(page, login, regio
     expect(methodical.locator(".deficit")).to_have_text("дефицит")
     expect(page.locator("#overall")).to_have_text("62,50 %")
     expect(page.locator("#threshold")).to_contain_text("60 %")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_follows_answers_and_confirmation_names_unanswered(page, login, region):
+    areas = {a.code: a for a in CompetencyArea.objects.all()}
+    school = OrganizationFactory()
+    person = EmploymentFactory(organization=school).person
+    UserFactory(username="teacher", role=Role.TEACHER, person=person)
+    procedure = Procedure.objects.create(
+        region=region, name="Диагностика с прогрессом", level="regional",
+        starts_on=date.today() - timedelta(days=1), ends_on=date.today() + timedelta(days=10),
+    )  # fmt: skip
+    procedure.blueprint.create(area=areas["ict"], easy=2)
+    procedure.blueprint.create(area=areas["methodical"], easy=2)
+    single = make_item(areas["ict"], "ict-1", 1, kind=ItemKind.SINGLE)
+    multiple = make_item(areas["ict"], "ict-2", 1, kind=ItemKind.MULTIPLE)
+    short = make_item(areas["methodical"], "met-1", 1, kind=ItemKind.SHORT)
+    make_item(areas["methodical"], "met-2", 1, kind=ItemKind.ORDERING)
+    cnppm = UserFactory(role=Role.CNPPM, region=region)
+    services.group_create(cnppm, procedure, "Школа", {"organization": school})
+    assemble_variants(procedure)
+
+    def item(it):
+        return page.locator(f"#item-{it.pk}")
+
+    def position(it):
+        return item(it).get_attribute("data-position")
+
+    login("teacher", PASSWORD)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.click("header nav a:has-text('Диагностика')")
+    page.click("#my-diagnostics button:has-text('Начать')")
+    progress = page.locator("#attempt-progress")
+    expect(progress).to_contain_text("Отвечено 0 из 4")
+    expect(page.locator("#unanswered-links a")).to_have_count(4)
+
+    # The counter follows the answers as they are given, before any reload.
+    item(single).get_by_label("Б", exact=True).check()
+    expect(progress).to_contain_text("Отвечено 1 из 4")
+    item(short).get_by_label("Ваш ответ").fill("фгос")
+    expect(progress).to_contain_text("Отвечено 2 из 4")
+    item(multiple).get_by_label("А", exact=True).check()
+    expect(progress).to_contain_text("Отвечено 3 из 4")
+    item(multiple).get_by_label("А", exact=True).uncheck()  # cleared again: unanswered
+    expect(progress).to_contain_text("Отвечено 2 из 4")
+    expect(item(short).locator(".save-status")).to_have_text(SAVED)
+    expect(item(multiple).locator(".save-status")).to_have_text(SAVED)
+    missing = sorted(int(p) for p in page.locator("#unanswered-links a").all_inner_texts())
+    assert len(missing) == 2 and int(position(multiple)) in missing
+    assert int(position(single)) not in missing and int(position(short)) not in missing
+
+    # The list jumps to an unanswered item; the progress stays on screen while scrolling.
+    first = page.locator("#unanswered-links a").first
+    target = first.get_attribute("href")
+    first.click()
+    page.wait_for_url(f"**{target}")
+    page.mouse.wheel(0, 5000)
+    box = progress.bounding_box()
+    assert box is not None and 0 <= box["y"] < 50
+
+    # The server keeps the same count after a reload.
+    page.reload()
+    expect(progress).to_contain_text("Отвечено 2 из 4")
+
+    # The confirmation names the unanswered items; declining keeps the sheet open.
+    messages = []
+
+    def answer(dialog, accept):
+        messages.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.click("#submit-attempt")
+    page.wait_for_timeout(300)
+    listed = ", ".join(str(p) for p in missing)
+    assert messages[0].startswith(f"Не отвечены задания {listed}. Завершить тестирование?")
+    expect(page.locator("#answer-sheet")).to_be_visible()
+    page.once("dialog", lambda d: answer(d, True))
+    page.click("#submit-attempt")
+    page.wait_for_selector("#area-scores")

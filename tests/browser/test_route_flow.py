@@ -1,5 +1,6 @@
-"""One ИОМ walked in a browser through every state: the right role presses each step's button
-with a comment, every wrong role neither sees the button nor gets the step done by posting it."""
+"""One ИОМ walked in a browser through every state: the right role presses each step's button in
+the one actions form at the top (agreeing without a comment), every wrong role neither sees the
+button nor gets the step done by posting it; returning needs a comment."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -115,8 +116,8 @@ def test_route_walks_every_state_with_the_right_role(
                     reverse("route-transition", args=[route.pk, name]),
                     form={
                         "csrfmiddlewaretoken": token,
-                        f"{name}-comment": "попытка",
-                        f"{name}-version": str(route.version),
+                        "comment": "попытка",
+                        "version": str(route.version),
                     },
                     headers={"Referer": live_server.url + detail},
                 )
@@ -126,8 +127,9 @@ def test_route_walks_every_state_with_the_right_role(
 
             page = as_(actor)
             page.goto(detail)
-            page.fill(f"#step-{name} textarea", f"Комментарий: {step.label}")
-            page.click(f"#step-{name} button")
+            if not name.startswith("agree"):  # agreeing needs no comment
+                page.fill("#workflow textarea", f"Комментарий: {step.label}")
+            page.click(f"#workflow #step-{name}")
             page.wait_for_selector(f"#route-status:has-text('{Status(step.target).label}')")
             route.refresh_from_db()
             assert route.status == step.target
@@ -139,6 +141,7 @@ def test_route_walks_every_state_with_the_right_role(
         rows = history.locator("#history tbody tr")
         assert rows.count() == 7
         assert "Комментарий: Завершить" in rows.nth(6).inner_text()
+        assert users["school"].display_name in rows.nth(2).inner_text()
         assert "закрыт" in history.locator("#outcome").inner_text()
     finally:
         for page in pages.values():
@@ -171,3 +174,63 @@ def _report_and_accept(teacher, methodist, route):
     methodist.wait_for_selector("#item-status:has-text('выполнено')")
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actions_on_top_agree_without_comment_return_only_with_one(
+    browser, live_server, region, two_municipalities, make_user
+):
+    from nms.routes import services
+    from tests.routes.conftest import item_data
+
+    a = two_municipalities["a"]
+    cnppm = make_user(Role.CNPPM)
+    school = make_user(
+        Role.SCHOOL, organization=a["school"], first_name="Анна", last_name="Петрова"
+    )
+    _diagnostics(region, a["teacher"], "entry", TODAY - timedelta(days=10), 40, 80)
+    route = services.route_create(cnppm, a["teacher"], TODAY, TODAY + timedelta(days=120))
+    services.item_add(cnppm, route, item_data(), None)
+    services.transition(cnppm, route, "compose", "", None)
+    detail = reverse("route-detail", args=[route.pk])
+
+    context = browser.new_context(locale="ru-RU", base_url=live_server.url)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    try:
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto("/login/")
+        page.fill("input[name=username]", school.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        page.goto(detail)
+        # One form, one comment box, a button per step the school may take — on the first screen.
+        assert page.locator("#workflow textarea").count() == 1
+        buttons = page.locator("#workflow button").all_inner_texts()
+        assert buttons == ["Согласовать (администрация ОО)", "Вернуть на доработку"]
+        assert page.locator("#workflow").bounding_box()["y"] < 768
+
+        # Returning without a comment is refused by the server, with the reason.
+        page.click("#workflow #step-return")
+        page.wait_for_selector(".messages >> text=требует комментария")
+        assert page.locator("#route-status").inner_text() == "составлен"
+        page.fill("#workflow textarea", "Уточните сроки стажировки")
+        page.click("#workflow #step-return")
+        page.wait_for_selector("#route-status:has-text('черновик')")
+
+        # Composed again, the school agrees with the comment box left empty.
+        route.refresh_from_db()
+        services.transition(cnppm, route, "compose", "", None)
+        page.goto(detail)
+        page.click("#workflow #step-agree_school")
+        page.wait_for_selector("#route-status:has-text('согласован администрацией ОО')")
+        route.refresh_from_db()
+        assert route.status == Status.AGREED_SCHOOL
+
+        # The history names the people who acted, not their logins.
+        history = page.locator("#history").inner_text()
+        assert "Анна Петрова" in history and school.username not in history
+        assert "Уточните сроки стажировки" in history
+    finally:
+        context.close()

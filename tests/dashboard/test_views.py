@@ -1,132 +1,24 @@
 """The home page: one section per role, each over that role's scope; figures equal their lists."""
 
-import re
-from datetime import timedelta
-from decimal import Decimal
-from html import unescape
-
 import pytest
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from nms.accounts.models import Role
 from nms.dashboard import selectors
-from nms.diagnostics.models import Group, Membership, Procedure, ResultSource, Variant
-from nms.diagnostics.services import result_record
-from nms.itembank.models import CompetencyArea
-from nms.routes.models import ItemReport, Route, RouteItem, Status
+from nms.routes.models import ItemReport, ItemStatus, Status
+from tests.dashboard.figures import page_figures
+from tests.dashboard.test_tiles import assert_figures_equal_lists
+from tests.dashboard.world import PAST, make_route, open_procedure, populate
 from tests.factories import EmploymentFactory, UserFactory, assign
-from tests.routes.conftest import TODAY
-
-PAST = TODAY - timedelta(days=5)
-TILE = re.compile(r'<a class="tile" href="([^"]+)"><div class="value" id="([^"]+)">([^<]+)<')
-
-
-def make_route(person, status=Status.IN_PROGRESS, *, overdue=False, methodist=None, items=2):
-    """A route of the person in a given state; with `overdue`, its first item is past due."""
-    route = Route.objects.create(
-        person=person,
-        region=person.region,
-        route_type="deficits",
-        status=status,
-        starts_on=TODAY - timedelta(days=60),
-        ends_on=TODAY + timedelta(days=120),
-        methodist=methodist,
-    )
-    for n in range(items):
-        RouteItem.objects.create(
-            route=route,
-            position=n + 1,
-            level="regional",
-            activity_kind="program",
-            title=f"Курс повышения квалификации № {n + 1}",
-            starts_on=route.starts_on,
-            due_on=PAST if overdue and n == 0 else TODAY + timedelta(days=30),
-            result_form="удостоверение",
-        )
-    return route
-
-
-def open_procedure(region, person, name="Региональная входная диагностика"):
-    procedure = Procedure.objects.create(
-        region=region,
-        name=name,
-        level="regional",
-        kind="entry",
-        starts_on=TODAY - timedelta(days=1),
-        ends_on=TODAY + timedelta(days=10),
-    )
-    group = Group.objects.create(procedure=procedure, number=1, name="Группа 1")
-    Membership.objects.create(group=group, person=person, procedure=procedure)
-    Variant.objects.create(group=group)
-    return procedure
 
 
 def roles_of(response):
     return [section.role for section in response.context["sections"]]
 
 
-def tiles(response):
-    """Every figure of the page that links to a list: (url, element id, value)."""
-    page = response.content.decode()
-    return [
-        (unescape(url), dom_id, int(value.replace("\xa0", "").replace(" ", "")))
-        for url, dom_id, value in TILE.findall(page)
-    ]
-
-
-def list_count(client, url) -> int:
-    """The number of rows the list behind a tile holds."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.context["page"].paginator.count
-
-
-def map_totals(client, url):
-    """The «Всего» row of the deficit map behind a tile."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    total = response.context["map"].total
-    return {"diagnosed": total.people, "with-deficits": total.with_deficit}
-
-
-def assert_figures_equal_lists(client, user):
-    client.force_login(user)
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    found = tiles(response)
-    assert found, "no figures on the page"
-    for url, dom_id, value in found:
-        key = dom_id.removeprefix("count-")
-        if resolve(url.split("?")[0]).url_name == "map-deficits":
-            key = re.sub(r"-\d+$", "", key)
-            assert map_totals(client, url)[key] == value, (dom_id, url)
-        else:
-            assert list_count(client, url) == value, (dom_id, url)
-    return {dom_id: value for _, dom_id, value in found}
-
-
-@pytest.fixture
-def routes_world(actors, two_municipalities, region):
-    """Routes in every state for teachers of both municipalities, some of them overdue."""
-    a, b = two_municipalities["a"], two_municipalities["b"]
-    methodist = actors["methodist"]
-    make_route(a["teacher"], Status.IN_PROGRESS, overdue=True, methodist=methodist)
-    make_route(a["director"], Status.IN_PROGRESS)
-    make_route(b["teacher"], Status.IN_PROGRESS, overdue=True)
-    make_route(b["director"], Status.COMPLETED, overdue=True)  # final: not overdue
-    make_route(EmploymentFactory(organization=a["school"]).person, Status.COMPOSED)
-    make_route(EmploymentFactory(organization=b["school"]).person, Status.DRAFT)
-    result_record(
-        a["teacher"].pk,
-        Procedure.objects.create(
-            region=region, name="Входная", level="regional", kind="entry",
-            starts_on=PAST, ends_on=PAST, is_external=True,
-        ),
-        PAST,
-        {CompetencyArea.objects.get(code="ict"): (Decimal(4), Decimal(10))},
-        ResultSource.IMPORT,
-    )  # fmt: skip
-    return actors
+def figures_of(response) -> dict[str, int]:
+    """Every number of the page that links to a list, by its element id."""
+    return {f.dom_id: f.value for f in page_figures(response.content.decode())}
 
 
 # -- access ----------------------------------------------------------------------------------
@@ -148,10 +40,11 @@ def test_home_counts_only_scope(client, make_user, two_municipalities):
     """Figures stay within the user's scope."""
     user = make_user(Role.MUNICIPAL, municipality=two_municipalities["a"]["municipality"])
     client.force_login(user)
-    page = client.get(reverse("home")).content.decode()
-    assert 'id="count-people">2<' in page
-    assert 'id="count-organizations">1<' in page
-    assert two_municipalities["b"]["municipality"].name not in page
+    response = client.get(reverse("home"))
+    figures = figures_of(response)
+    assert figures["count-people"] == 2
+    assert figures["count-organizations"] == 1
+    assert two_municipalities["b"]["municipality"].name not in response.content.decode()
 
 
 # -- sections by role ------------------------------------------------------------------------
@@ -168,8 +61,9 @@ def test_teacher_and_methodist_sees_both_sections(client, actors, region, two_mu
     response = client.get(reverse("home"))
     assert roles_of(response) == [Role.METHODIST, Role.TEACHER]
     methodist, teacher = response.context["sections"]
-    assert [r.pk for r in methodist.todos[0].rows] == [other.pk]  # awaiting their agreement
-    assert methodist.todos[2].rows == []  # their own overdue item is the teacher's business
+    todos = {t.figure.key: t for t in methodist.todos}
+    assert [r.pk for r in todos["methodist-awaiting"].rows] == [other.pk]  # their agreement
+    assert todos["methodist-overdue"].rows == []  # their own route is the teacher's business
     assert [o.route.pk for o in teacher.own_routes] == [own.pk]
     page = response.content.decode()
     assert "Региональный методист" in page and "Педагог" in page
@@ -194,7 +88,19 @@ def test_teacher_sees_open_diagnostic_and_overdue_item(client, actors, region, t
     page = response.content.decode()
     assert "Региональная входная диагностика" in page and "не начата" in page
     assert reverse("route-item", args=[route.pk, late.pk]) in page
-    assert "просрочено пунктов: 1" in page
+    assert "1 пункт просрочен" in page
+
+
+def test_teacher_sees_items_returned_for_rework_first(client, actors, two_municipalities):
+    route = make_route(two_municipalities["a"]["teacher"], Status.IN_PROGRESS, items=3)
+    returned = route.items.order_by("position").last()
+    returned.status = ItemStatus.RETURNED
+    returned.save(update_fields=["status"])
+    client.force_login(actors["teacher"])
+    response = client.get(reverse("home"))
+    (own,) = response.context["sections"][0].own_routes
+    assert own.rows[0] == (returned, True, False)
+    assert "1 пункт возвращён на доработку" in response.content.decode()
 
 
 def test_teacher_without_route_may_open_one(client, actors):
@@ -213,6 +119,9 @@ def test_school_sees_routes_awaiting_agreement_and_staff(client, actors, two_mun
     assert [r.pk for r in section.todos[0].rows] == [composed.pk]
     figures = {t.key: t.value for b in section.blocks for t in b.tiles}
     assert figures["people"] == 2 and figures["managers"] == 1
+    todos = {t.figure.key: t for t in section.todos}
+    assert todos["school-no-results"].count == 2  # nobody has a result yet
+    assert todos["school-no-route"].count == 1  # the director
 
 
 def test_methodist_sees_reports_to_decide(client, actors, two_municipalities):
@@ -223,8 +132,10 @@ def test_methodist_sees_reports_to_decide(client, actors, two_municipalities):
     client.force_login(methodist)
     response = client.get(reverse("home"))
     (section,) = response.context["sections"]
-    assert section.todos[1].count == 1
+    reports = next(t for t in section.todos if t.kind == "reports")
+    assert reports.count == 1 and [r.item for r in reports.rows] == [item]
     assert reverse("route-item", args=[route.pk, item.pk]) in response.content.decode()
+    assert reports.figure.url == reverse("route-list") + "?reports=true"
 
 
 def test_expert_sees_item_bank(client, make_user, two_municipalities):
@@ -266,13 +177,14 @@ def test_routes_active_and_overdue_count_their_lists(client, routes_world, make_
 
 
 # -- bounded queries -------------------------------------------------------------------------
-def test_queries_do_not_grow_with_routes(client, actors, region, two_municipalities, count_queries):
-    def _queries(client, user) -> int:
-        client.force_login(user)
-        count, response = count_queries(client.get, reverse("home"))
-        assert response.status_code == 200
-        return count
+def _queries(client, count_queries, user) -> int:
+    client.force_login(user)
+    count, response = count_queries(client.get, reverse("home"))
+    assert response.status_code == 200
+    return count
 
+
+def test_queries_do_not_grow_with_routes(client, actors, region, two_municipalities, count_queries):
     a = two_municipalities["a"]
     user = actors["methodist"]
     user.person = EmploymentFactory(organization=a["school"]).person
@@ -291,6 +203,19 @@ def test_queries_do_not_grow_with_routes(client, actors, region, two_municipalit
             make_route(person, Status.DRAFT)
 
     more_routes(selectors.TODO_ROWS + 1)  # every to-do list full: its count is asked too
-    few = _queries(client, user)
+    few = _queries(client, count_queries, user)
     more_routes(10)
-    assert _queries(client, user) == few
+    assert _queries(client, count_queries, user) == few
+
+
+@pytest.mark.parametrize("actor", ["ministry", "cnppm", "municipal", "school", "methodist"])
+def test_home_runs_the_same_queries_for_5_and_50_workers(
+    client, actors, region, two_municipalities, count_queries, actor
+):
+    """A fixed number of queries: grouped counts, one per chart, none per row."""
+    schools = [two_municipalities[k]["school"] for k in ("a", "b")]
+    user = actors[actor]
+    populate(schools, region, actors["methodist"], 5, actors["teacher"])
+    few = _queries(client, count_queries, user)
+    populate(schools, region, actors["methodist"], 45, actors["teacher"], batch="2")
+    assert _queries(client, count_queries, user) == few

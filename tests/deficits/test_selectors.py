@@ -414,3 +414,43 @@ def test_api_map_clusters_and_members(world, make_user):
     assert all(m["person"] in chosen for m in members.json()["results"])
 
     assert api.get("/api/v1/diagnostics/maps/", {"kind": "sideways"}).status_code == 400
+
+
+@pytest.mark.parametrize("role", [Role.CNPPM, Role.MUNICIPAL, Role.SCHOOL])
+def test_every_breakdown_runs_as_many_queries_for_5_and_40_people(
+    role, region, areas, make_user, client, count_queries
+):
+    def queries(params) -> int:
+        count, response = count_queries(client.get, MAP_URL, params)
+        assert response.status_code == 200
+        return count
+
+    def signed_in(world):
+        binding = {
+            Role.CNPPM: {},
+            Role.MUNICIPAL: {"municipality": world.municipalities[0]},
+            Role.SCHOOL: {"organization": world.schools[0]},
+        }[role]
+        client.force_login(make_user(role, **binding))
+
+    params = [{"breakdown": b} for b in maps.BREAKDOWNS] + [{"kind": "exit"}]
+    signed_in(build_world(region, areas, people=5, seed=1))
+    small = [queries(p) for p in params]
+    Procedure.objects.all().delete()  # the second world's procedures have the same names
+    signed_in(build_world(region, areas, people=40, seed=2))
+    assert [queries(p) for p in params] == small
+
+
+def test_map_page_shows_its_rows_a_page_at_a_time(world, cnppm, client, monkeypatch):
+    from nms.deficits import views
+
+    monkeypatch.setattr(views, "MAP_ROWS_PER_PAGE", 2)
+    client.force_login(cnppm)
+    labels = [row.label for row in maps.deficit_map(cnppm, maps.MapFilters("organization")).rows]
+    assert len(labels) == 3
+    first = client.get(MAP_URL, {"breakdown": "organization"})
+    second = client.get(MAP_URL, {"breakdown": "organization", "page": 2})
+    assert [r[0].label for r in first.context["rows"]] == labels[:2]
+    assert [r[0].label for r in second.context["rows"]] == labels[2:]
+    for page in (first, second):
+        assert "Всего" in page.content.decode()  # the total row on every page

@@ -1,10 +1,12 @@
 """Online testing: start, save, deadline on the server, submit, scores and deficits."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from nms.accounts.models import Role
@@ -119,3 +121,91 @@ def test_group_takes_only_people_in_scope_and_not_twice(setup, make_user, two_mu
         two_municipalities["b"]["teacher"],
         two_municipalities["b"]["director"],
     }
+
+
+# -- the sheet's progress and the confirmation naming unanswered items ---------------------------
+def _sheet(client, attempt) -> str:
+    return client.get(reverse("attempt-detail", args=[attempt.pk])).content.decode()
+
+
+def _progress(page: str) -> str:
+    nav = re.search(r'<nav[^>]*id="attempt-progress".*?</nav>', page, re.S)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", nav)).strip()
+
+
+def test_sheet_shows_answered_of_total_and_links_to_the_unanswered(client, setup):
+    teacher, items, procedure = setup["teacher"], setup["items"], setup["procedure"]
+    attempt = services.attempt_start(teacher, procedure)
+    client.force_login(teacher)
+    positions = dict(attempt.variant.variant_items.values_list("item_id", "position"))
+    page = _sheet(client, attempt)
+    assert page.index('id="attempt-progress"') < page.index('class="card question"')
+    assert _progress(page) == "Отвечено 0 из 4 · без ответа: 1, 2, 3, 4"
+    for item in items.values():
+        assert f'href="#item-{item.pk}"' in page
+
+    services.answer_save(teacher, attempt, items["ict_single"].pk, 1)
+    services.answer_save(teacher, attempt, items["met_short"].pk, "фгос")
+    services.answer_save(teacher, attempt, items["met_short"].pk, None)  # cleared again
+    page = _sheet(client, attempt)
+    assert "Отвечено 1 из 4" in _progress(page)
+    links = re.findall(r'<a href="#item-(\d+)">(\d+)</a>', page)
+    unanswered = sorted((positions[pk], pk) for pk in positions if pk != items["ict_single"].pk)
+    assert [(int(p), int(pk)) for pk, p in links] == unanswered
+    for position, pk in unanswered:
+        assert f'id="item-{pk}" data-kind' in page and f'data-position="{position}"' in page
+
+
+def test_submit_with_unanswered_asks_first_naming_them_without_javascript(client, setup):
+    teacher, items, procedure = setup["teacher"], setup["items"], setup["procedure"]
+    attempt = services.attempt_start(teacher, procedure)
+    services.answer_save(teacher, attempt, items["ict_single"].pk, 1)
+    client.force_login(teacher)
+    positions = dict(attempt.variant.variant_items.values_list("item_id", "position"))
+    missing = sorted(p for pk, p in positions.items() if pk != items["ict_single"].pk)
+
+    response = client.post(reverse("attempt-submit", args=[attempt.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    listed = ", ".join(str(p) for p in missing)
+    assert f"Не отвечены задания {listed}." in page and 'id="confirm-submit"' in page
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.IN_PROGRESS and not Result.objects.exists()
+
+    response = client.post(reverse("attempt-submit", args=[attempt.pk]), {"confirmed": "1"})
+    result = Result.objects.get()
+    assert response["Location"] == reverse("result-detail", args=[result.pk])
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.SUBMITTED
+
+
+def test_submit_with_everything_answered_needs_no_confirmation(client, setup):
+    teacher, items, procedure = setup["teacher"], setup["items"], setup["procedure"]
+    attempt = services.attempt_start(teacher, procedure)
+    for key, response in (
+        ("ict_single", 1), ("ict_multi", [0]), ("met_short", "x"), ("met_match", [0, -1, -1]),
+    ):  # fmt: skip
+        services.answer_save(teacher, attempt, items[key].pk, response)
+    client.force_login(teacher)
+    assert "Отвечено 4 из 4" in _progress(_sheet(client, attempt))
+    response = client.post(reverse("attempt-submit", args=[attempt.pk]))
+    assert response.status_code == 302 and Result.objects.exists()
+
+
+def test_one_unanswered_is_named_in_the_singular(client, setup):
+    from nms.diagnostics.views import unanswered_text
+
+    assert unanswered_text([7]) == "Не отвечено задание 7."
+    assert unanswered_text([3, 7, 12]) == "Не отвечены задания 3, 7, 12."
+    assert unanswered_text([]) == ""
+
+
+def test_time_over_submits_without_asking(client, setup):
+    teacher, procedure = setup["teacher"], setup["procedure"]
+    attempt = services.attempt_start(teacher, procedure)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    client.force_login(teacher)
+    response = client.post(reverse("attempt-submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED

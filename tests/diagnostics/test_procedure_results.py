@@ -70,7 +70,7 @@ def _get(client, procedure, **params):
     url, query = _url(procedure, **params)
     response = client.get(url, query)
     assert response.status_code == 200
-    return response.content.decode()
+    return response.content.decode().replace("\xa0", " ")  # «№ 6», «60 %»: non-breaking spaces
 
 
 def _names(page: str) -> list[str]:

@@ -19,7 +19,7 @@ def test_cnppm_renames_area_and_adds_subcompetency(cnppm_client):
     assert "ИКТ" in page and "информационная безопасность" in page
     response = cnppm_client.post(
         reverse("area-edit", args=[area.pk]),
-        {"name": "ИКТ-компетентность", "code": "ict", "order": 5},
+        {"name": "ИКТ-компетентность", "code": "ict", "order": 5, "version": area.version},
     )
     assert response.status_code == 302
     area.refresh_from_db()

@@ -357,7 +357,7 @@ def test_employment_create_edit_and_delete(client, municipal, two_municipalities
 
     delete = reverse("employment-delete", args=[teacher.pk, added.pk])
     assert client.get(delete).status_code == 405
-    response = client.post(delete, follow=True)
+    response = client.post(delete, {"version": added.version}, follow=True)  # the one shown
     assert "Место работы удалено." in response.content.decode()
     assert list(teacher.employments.values_list("organization", flat=True)) == [a["school"].pk]
 

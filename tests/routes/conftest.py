@@ -57,6 +57,28 @@ def exit_result_factory(region, two_municipalities):
     return make
 
 
+@pytest.fixture
+def new_result(region, two_municipalities):
+    """A later result of teacher A: methodical 30 % and ICT 20 % — two deficits instead of one."""
+
+    def make(kind="entry", methodical=3, ict=2, days_ago=1):
+        areas = {a.code: a for a in CompetencyArea.objects.all()}
+        taken_on = TODAY - timedelta(days=days_ago)
+        procedure = _procedure(region, f"Повторная {kind} {days_ago}", kind, taken_on)
+        return result_record(
+            two_municipalities["a"]["teacher"].pk,
+            procedure,
+            taken_on,
+            {
+                areas["methodical"]: (Decimal(methodical), Decimal(10)),
+                areas["ict"]: (Decimal(ict), Decimal(10)),
+            },
+            ResultSource.IMPORT,
+        )
+
+    return make
+
+
 def item_data(**overrides):
     data = {
         "level": Level.REGIONAL,

@@ -168,9 +168,11 @@ def test_step_errors_are_400_in_russian(route, clients):
         f"{API}/{route.pk}/items/", item_payload(route.version), format="json"
     )
     version = response.json()["version"]
-    response = step(clients["cnppm"], route.pk, "compose", version, comment="  ")
+    response = step(clients["cnppm"], route.pk, "close", version, comment="  ")
     assert response.status_code == 400
-    assert response.json() == {"comment": ["Добавьте комментарий к шагу."]}
+    assert response.json() == {
+        "comment": ["Шаг «Закрыть досрочно» требует комментария: укажите причину."]
+    }
     response = step(clients["cnppm"], route.pk, "agree_school", version)
     assert response.json() == {
         "non_field_errors": ["Этот шаг невозможен в текущем состоянии маршрута."]

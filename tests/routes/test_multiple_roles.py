@@ -67,7 +67,7 @@ def test_page_shows_own_route_as_a_teacher_and_agrees_another(client, world):
     assert page.status_code == 200
     assert "Согласовать (региональный методист)" not in page.content.decode()
     url = reverse("route-transition", args=[own.pk, "agree_methodist"])
-    data = {"agree_methodist-comment": "сам себе", "agree_methodist-version": own.version}
+    data = {"comment": "сам себе", "version": own.version}
     client.post(url, data)
     own.refresh_from_db()
     assert own.status == Status.AGREED_SCHOOL
@@ -75,7 +75,7 @@ def test_page_shows_own_route_as_a_teacher_and_agrees_another(client, world):
     page = client.get(reverse("route-detail", args=[other.pk]))
     assert "Согласовать (региональный методист)" in page.content.decode()
     url = reverse("route-transition", args=[other.pk, "agree_methodist"])
-    data = {"agree_methodist-comment": "согласовано", "agree_methodist-version": other.version}
+    data = {"comment": "согласовано", "version": other.version}
     assert client.post(url, data).status_code == 302
     other.refresh_from_db()
     assert other.status == Status.AGREED_METHODIST

@@ -81,12 +81,41 @@ def test_full_walk_with_right_roles_and_every_wrong_role_refused(
     assert route.versions.count() == route.version
 
 
-def test_transition_needs_comment_and_nonempty_map(route, actors):
+def test_compose_needs_a_nonempty_map_not_a_comment(route, actors):
     with pytest.raises(ValidationError, match="Карта развития пуста"):
         services.transition(actors["cnppm"], route, "compose", "готово", None)
     services.item_add(actors["cnppm"], route, item_data(), None)
-    with pytest.raises(ValidationError):
-        services.transition(actors["cnppm"], route, "compose", "  ", None)
+    services.transition(actors["cnppm"], route, "compose", "  ", None)
+    route.refresh_from_db()
+    assert route.status == Status.COMPOSED and route.events.last().comment == ""
+
+
+@pytest.mark.parametrize(
+    "name, needs",
+    [
+        ("compose", False), ("agree_school", False), ("agree_methodist", False),
+        ("start", False), ("audit", False), ("complete", False), ("return", True),
+        ("close", True),
+    ],
+)  # fmt: skip
+def test_only_returning_and_closing_need_a_comment(name, needs):
+    assert TRANSITIONS[name].needs_comment is needs
+
+
+def test_agree_without_comment_return_and_close_only_with_one(route, actors):
+    services.item_add(actors["cnppm"], route, item_data(), None)
+    services.transition(actors["cnppm"], route, "compose", "", None)
+    services.transition(actors["school"], route, "agree_school", "", None)
+    with pytest.raises(ValidationError, match="требует комментария"):
+        services.transition(actors["methodist"], route, "return", " ", None)
+    with pytest.raises(ValidationError, match="требует комментария"):
+        services.transition(actors["methodist"], route, "close", "", None)
+    route.refresh_from_db()
+    assert route.status == Status.AGREED_SCHOOL
+    services.transition(actors["methodist"], route, "return", "уточните сроки", None)
+    route.refresh_from_db()
+    assert route.status == Status.DRAFT
+    assert route.events.last().comment == "уточните сроки"
 
 
 def test_completion_requires_exit_diagnostics_and_evaluations(route, actors):

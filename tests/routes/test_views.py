@@ -331,7 +331,7 @@ def test_wrong_role_posting_a_step_is_refused_and_state_kept(client, actors, rou
     services.item_add(actors["cnppm"], route, item_data(), None)
     route.refresh_from_db()
     url = reverse("route-transition", args=[route.pk, "compose"])
-    data = {"compose-comment": "попытка", "compose-version": route.version}
+    data = {"comment": "попытка", "version": route.version}
     for role in ("teacher", "school", "methodist", "municipal", "ministry"):
         client.force_login(actors[role])
         response = client.post(url, data, follow=True)
@@ -342,7 +342,8 @@ def test_wrong_role_posting_a_step_is_refused_and_state_kept(client, actors, rou
     assert client.post(url, data).status_code == 404
 
     client.force_login(actors["cnppm"])
-    response = client.post(url, {"compose-comment": "", "compose-version": route.version})
+    response = client.post(url, {"comment": "попытка"}, follow=True)  # no version
+    assert "Страница устарела" in _messages(response)
     route.refresh_from_db()
     assert route.status == Status.DRAFT
     response = client.post(url, data, follow=True)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from nms.accounts.models import ApiToken, Role
 from nms.accounts.scope import describe, scope_of
+from nms.common.api import StrictDateField
 
 BAD_CREDENTIALS = "Неверное имя пользователя или пароль."
 TOKEN_NAME_FROM_PASSWORD = "Получен по паролю через API"
@@ -89,8 +90,8 @@ class AssignmentSerializer(serializers.Serializer):
     organization = ReferenceSerializer(allow_null=True)
     person = ReferenceSerializer(allow_null=True)
     subjects = ReferenceSerializer(many=True)
-    valid_from = serializers.DateField(allow_null=True)
-    valid_to = serializers.DateField(allow_null=True)
+    valid_from = StrictDateField(allow_null=True)
+    valid_to = StrictDateField(allow_null=True)
 
 
 class ScopeSerializer(serializers.Serializer):

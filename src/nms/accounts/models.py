@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from nms.common.concurrency import version_field
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "администратор"
@@ -120,6 +122,7 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField("действует с", null=True, blank=True)
     valid_to = models.DateField("действует по", null=True, blank=True)
+    version = version_field()
 
     class Meta:
         verbose_name = "назначение роли"

@@ -287,8 +287,11 @@ class ScopedModelViewSet(
             return service(self.request.user, instance, data, **kwargs)
 
     def perform_destroy(self, instance):
+        kwargs = {}
+        if concurrency.is_versioned(instance):  # a stale DELETE is 409 as a stale PATCH
+            kwargs["expected_version"] = concurrency.expected_version(self.request, instance)
         with service_errors():
-            declared(self, "destroy_service")(self.request.user, instance)
+            declared(self, "destroy_service")(self.request.user, instance, **kwargs)
 
 
 def _overrides(cls, name: str) -> bool:

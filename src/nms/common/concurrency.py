@@ -20,6 +20,12 @@ so a change of other fields is never overwritten.
   a refusal is 409 Conflict with the Russian message and the current version (`Conflict`).
 - Imports read the rows they update with `select_for_update()` in the transaction that writes
   them and bump `version` with the other columns.
+- The admin (it saves without the services): `VersionCheckedModelForm` carries the version the
+  page showed as the hidden `seen_version`, locks and checks the row in `clean()` (the admin
+  validates and saves in one transaction) and bumps the version on save; inline rows deleted
+  from a stale page are refused by `VersionCheckedInlineFormSet`.
+- Deleting takes the version too: `claim(instance, expected)` before `delete()`, a page sends
+  the version it showed, an API DELETE its `If-Match` (`ScopedModelViewSet.perform_destroy`).
 """
 
 import re
@@ -116,12 +122,12 @@ def add_version_field(form, instance) -> None:
         form.fields["version"] = VersionField(initial=instance.version)
 
 
-def move_to_current(form, error: StaleRecord) -> None:
+def move_to_current(form, error: StaleRecord, name: str = "version") -> None:
     """After a refusal the user's input stays; the hidden version becomes the current one, so
     sending the form again is a deliberate save over what they now know was changed."""
-    if "version" in form.fields and error.current_version is not None and form.is_bound:
+    if name in form.fields and error.current_version is not None and form.is_bound:
         form.data = form.data.copy()
-        form.data[form.add_prefix("version")] = error.current_version
+        form.data[form.add_prefix(name)] = error.current_version
 
 
 # -- API -----------------------------------------------------------------------------------------
@@ -170,3 +176,70 @@ def with_etag(response, instance):
     if is_versioned(instance):
         response["ETag"] = etag(instance)
     return response
+
+
+# -- the admin -----------------------------------------------------------------------------------
+SEEN_VERSION = "seen_version"
+
+
+def _check_seen(instance, expected: int) -> None:
+    """Lock the row (PostgreSQL) if it is still at `expected`, else StaleRecord. The admin checks
+    and saves in one transaction, so the row stays as checked until the save bumps it."""
+    rows = type(instance)._base_manager.filter(pk=instance.pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    if not rows.filter(version=expected).exists():
+        current = current_version(instance)
+        if current is None:
+            raise StaleRecord(GONE)
+        raise StaleRecord(
+            STALE.format(what=f"сейчас версия {current}, у вас — {expected}"), current
+        )
+
+
+class VersionCheckedModelForm(forms.ModelForm):
+    """A model form of the admin (a change page or an inline row) for a versioned model: the
+    version the user saw travels as the hidden `seen_version` (list it in the admin's `fields`);
+    a save over a change made since then is refused with the user's input kept, and the save
+    bumps the version. Inline rows deleted from a stale page: `VersionCheckedInlineFormSet`."""
+
+    seen_version = VersionField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[SEEN_VERSION].required = True
+            self.fields[SEEN_VERSION].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        seen = data.get(SEEN_VERSION)
+        if self.instance.pk and seen is not None and self.has_changed():
+            try:
+                _check_seen(self.instance, seen)
+            except StaleRecord as error:
+                move_to_current(self, error, SEEN_VERSION)
+                raise
+        return data
+
+    def has_changed(self):
+        return bool(set(self.changed_data) - {SEEN_VERSION})
+
+    def save(self, commit=True):
+        if self.instance.pk and self.has_changed():
+            rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+            rows.update(version=F("version") + 1)  # the row is locked since `clean`
+            self.instance.version = current_version(self.instance)
+        return super().save(commit)
+
+
+class VersionCheckedInlineFormSet(forms.BaseInlineFormSet):
+    """Inline rows of `VersionCheckedModelForm`: a row deleted from a page older than its last
+    change is refused as well."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            seen = getattr(form, "cleaned_data", {}).get(SEEN_VERSION)
+            if form.instance.pk:
+                _check_seen(form.instance, seen if seen is not None else 0)

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from nms.common.errors import ErrorPagesMiddleware  # noqa: F401  (settings.MIDDLEWARE names it here)
+
 
 class PermissionsPolicyMiddleware:
     """`Permissions-Policy` (settings.PERMISSIONS_POLICY) on every answer: no camera, microphone or

@@ -26,6 +26,9 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from nms.common.text import typography
 
 SORT_PARAM = "sort"
 
@@ -40,6 +43,10 @@ def display(value, empty: str = "") -> str:
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
+    if isinstance(value, SafeString):  # HTML a column made: only spaces change
+        return mark_safe(typography(value))
+    if isinstance(value, str):
+        return typography(value)  # «№ 6», «94,44 %» never break
     return value
 
 

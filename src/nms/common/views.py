@@ -113,8 +113,28 @@ class ScopedMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.require_view()
+            self.authorize()
         return super().dispatch(request, *args, **kwargs)
+
+    def authorize(self) -> None:
+        """Everything the page checks before it answers, raising Http404 (or PermissionDenied).
+
+        The same check decides whether a link to the page is shown (`permits`, the `allowed_url`
+        template tag): a page overriding it keeps its links honest."""
+        self.require_view()
+
+    @classmethod
+    def permits(cls, request, *args, **kwargs) -> bool:
+        """Whether the page at these URL arguments would answer `request.user` (not 404/403)."""
+        if not request.user.is_authenticated:
+            return False
+        view = cls()
+        view.setup(request, *args, **kwargs)
+        try:
+            view.authorize()
+        except (Http404, PermissionDenied):
+            return False
+        return True
 
     def require_view(self) -> None:
         """404 unless the scope allows `view_action` (when the page declares one)."""
@@ -155,8 +175,17 @@ class ScopedObjectMixin(ScopedMixin):
 
     pk_url_kwarg = "pk"
 
+    def authorize(self) -> None:
+        super().authorize()
+        self.get_object()
+
     def get_object(self):
-        return get_visible_or_404(self.get_queryset(), pk=self.kwargs[self.pk_url_kwarg])
+        """The object, looked up once per request (`authorize` looks it up first)."""
+        if getattr(self, "_scoped_object", None) is None:
+            self._scoped_object = get_visible_or_404(
+                self.get_queryset(), pk=self.kwargs[self.pk_url_kwarg]
+            )
+        return self._scoped_object
 
 
 # -- lists -------------------------------------------------------------------------------------
@@ -184,6 +213,7 @@ class ScopedListView(ScopedMixin, View):
     export_kind = ""
     export_title = "Выгрузка в XLSX"
     export_what = "строк"  # «Выгружено работников: 12»
+    export_action = "common.manager_tools"  # who is offered the export (and may take it)
 
     # -- the rows (the page and the export job alike) ------------------------------------------
     @classmethod
@@ -242,7 +272,7 @@ class ScopedListView(ScopedMixin, View):
 
     # -- the export ----------------------------------------------------------------------------
     def can_export(self) -> bool:
-        return declared(self, "export") is not None
+        return declared(self, "export") is not None and self.allowed(self.export_action)
 
     def export_name(self) -> str:
         return self.export_filename.format(date=f"{date.today():%d.%m.%Y}")
@@ -353,14 +383,11 @@ class ServiceFormView(ScopedMixin, View):
     def creating(self) -> bool:
         return self.pk_url_kwarg not in self.kwargs
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def authorize(self) -> None:
         self.require_view()
         if not self.creating:
             self.object = get_visible_or_404(self.get_queryset(), pk=self.kwargs[self.pk_url_kwarg])
         self.check(self.action, self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, form_class, prefix=None, **kwargs):
         data = self.request.POST if self.request.method == "POST" else None
@@ -499,12 +526,9 @@ class ImportView(ScopedMixin, View):
     intro = ""
     hide_single_kind = False  # one kind only: no choice shown, the upload is that kind
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def authorize(self) -> None:
         self.require_view()
         self.check(self.action)
-        return super().dispatch(request, *args, **kwargs)
 
     def kinds(self):
         return list(self.spec.kinds(self.request.user))

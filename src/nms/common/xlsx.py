@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from nms.common.text import search_key
+from nms.common.text import plural, search_key
 
 UNREADABLE = "Не удалось прочитать файл: это не книга Excel (XLSX) или файл повреждён."
 REFERENCE_SHEET = "Справочники"
@@ -135,7 +135,8 @@ def check_file(file) -> None:
         if part.file_size > RATIO_FLOOR and part.file_size > ratio * max(part.compress_size, 1):
             raise FileError(
                 "Файл не загружен: он сжат неправдоподобно сильно (в распакованном виде больше "
-                f"чем в {ratio} раз). Сохраните его заново в Excel без лишних строк и столбцов."
+                f"чем в {ratio} {plural(ratio, 'раз', 'раза', 'раз')}). Сохраните его заново в "
+                "Excel без лишних строк и столбцов."
             )
 
 

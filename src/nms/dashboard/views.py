@@ -8,6 +8,9 @@ from nms.dashboard import selectors
 
 @login_required
 def home(request):
+    sections = selectors.home_sections(request.user)
     return render(
-        request, "dashboard/home.html", {"sections": selectors.home_sections(request.user)}
+        request,
+        "dashboard/home.html",
+        {"sections": sections, "has_charts": any(s.charts for s in sections)},
     )

@@ -13,6 +13,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nms.common.api import StrictDateField
 from nms.deficits import maps
 from nms.deficits.views import MapFilterForm
 from nms.diagnostics.models import ProcedureKind
@@ -121,7 +122,7 @@ class MemberSerializer(serializers.Serializer):
     email = serializers.CharField(source="person.email")
     organizations = serializers.SerializerMethodField()
     procedure = serializers.CharField(source="procedure.name")
-    taken_on = serializers.DateField()
+    taken_on = StrictDateField()
     deficits = serializers.SerializerMethodField()
 
     def get_organizations(self, result) -> list[str]:

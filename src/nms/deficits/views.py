@@ -11,6 +11,7 @@ from django.shortcuts import render
 from nms.accounts.scope import scope_of
 from nms.common.pagination import paginate
 from nms.common.views import require, xlsx_response
+from nms.common.widgets import FastSelect
 from nms.deficits import maps
 from nms.diagnostics import selectors
 from nms.diagnostics.models import ProcedureKind
@@ -18,6 +19,7 @@ from nms.registry.models import Subject
 from nms.registry.selectors import person_get
 
 MEMBERS_PER_PAGE = 50
+MAP_ROWS_PER_PAGE = 100
 
 
 class MapFilterForm(forms.Form):
@@ -28,7 +30,11 @@ class MapFilterForm(forms.Form):
         label="Муниципалитет", queryset=None, required=False, empty_label="все"
     )
     organization = forms.ModelChoiceField(
-        label="Организация", queryset=None, required=False, empty_label="все"
+        label="Организация",
+        queryset=None,
+        required=False,
+        empty_label="все",
+        widget=FastSelect,  # a region's thousands of organizations
     )
     subject = forms.ModelChoiceField(
         label="Предмет", queryset=Subject.objects.all(), required=False, empty_label="все"
@@ -104,12 +110,16 @@ def deficit_map_page(request):
     if request.GET.get("format") == "xlsx":
         content = maps.map_xlsx(deficit_map, filters, title)
         return xlsx_response(content, f"карта_дефицитов_{date.today():%d.%m.%Y}.xlsx")
+    # A region's 2 600 organizations make as many rows: the page shows them a hundred at a time
+    # (the export has them all), the total row stays on every page.
+    page = paginate(request, deficit_map.rows, MAP_ROWS_PER_PAGE)
     links = _drill_down(deficit_map, request)
-    rows = [(row, _styled(row), links.get(row.key)) for row in deficit_map.rows]
+    rows = [(row, _styled(row), links.get(row.key)) for row in page.object_list]
     context = {
         "form": form,
         "filters": filters,
         "map": deficit_map,
+        "page": page,
         "rows": rows,
         "total": (deficit_map.total, _styled(deficit_map.total)),
         "title": title,

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
+
 from nms.accounts.models import Role, RoleAssignment, User
 from nms.accounts.scope import Scope
 from nms.registry.models import Municipality, Organization, Person, Region
@@ -59,6 +61,7 @@ def create_demo_accounts(region: Region, people: DemoPeople) -> list[str]:
     }
     taken = set(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
     created = []
+    password = make_password(DEMO_PASSWORD)  # hashed once: the same password for every account
     for username in USERNAMES:
         if username in taken:
             continue
@@ -73,7 +76,7 @@ def create_demo_accounts(region: Region, people: DemoPeople) -> list[str]:
             is_superuser=username == "admin",
             is_staff=username == "admin",
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.full_clean()
         user.save()
         for fields in roles[username]:
@@ -107,12 +110,14 @@ def demo_accounts_rows() -> list[tuple[str, str, str, str]]:
     """(login, role, scope, password) of the demo accounts that exist."""
     users = User.objects.filter(username__in=USERNAMES).select_related("person")
     by_name = {u.username: u for u in users}
-    rows = []
+    rows, checked = [], {}  # a hash is checked once: the accounts share one
     for username in USERNAMES:
         user = by_name.get(username)
         if user is None:
             continue
-        password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else "(изменён)"
+        if user.password not in checked:
+            checked[user.password] = user.check_password(DEMO_PASSWORD)
+        password = DEMO_PASSWORD if checked[user.password] else "(изменён)"
         labels = ", ".join(Scope(user).role_labels)
         rows.append((username, labels, _scope_description(user), password))
     return rows

@@ -1,15 +1,34 @@
 """The whole demo region: registry and accounts, then diagnostics, then routes built on them."""
 
+import gc
+
+from django.db import transaction
+
 from nms.demo.diagnostics import generate_diagnostics
-from nms.demo.generator import generate_region
+from nms.demo.generator import check_sizes, generate_region
 from nms.demo.routes import generate_routes
 
 
 def build_demo_region(*, seed: int = 1, **sizes) -> str:
-    """Generate everything and return the summary for the console."""
-    summary = generate_region(seed=seed, **sizes)
-    diagnostics = generate_diagnostics(summary.region, seed=seed)
-    routes = generate_routes(summary.region, seed=seed)
+    """Generate everything in one transaction (nothing is left if a step fails) and return the
+    summary for the console. Sizes that cannot make a region are refused before any write."""
+    check_sizes(
+        **{k: sizes[k] for k in ("municipalities", "organizations", "people") if k in sizes}
+    )
+    # A big region keeps about a million objects alive: the cycle collector's full passes over
+    # them would cost more than the generation itself, so it runs once after each step instead.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with transaction.atomic():
+            summary = generate_region(seed=seed, **sizes)
+            gc.collect()
+            diagnostics = generate_diagnostics(summary.region, seed=seed, today=summary.today)
+            gc.collect()
+            routes = generate_routes(summary.region, seed=seed, today=summary.today)
+    finally:
+        if collecting:
+            gc.enable()
     return "\n".join(
         [
             summary.as_text(),

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from nms.common.identifiers import inn_with_checksum, snils_with_checksum
 from nms.demo import names, staffing
 from nms.demo.accounts import DemoPeople, create_demo_accounts
+from nms.demo.bulk import insert, insert_rows
 from nms.demo.staffing import Slot
 from nms.registry.models import (
     Category,
@@ -46,7 +46,6 @@ CITY_SHARE = 0.3  # городские округа among the municipalities
 LOW_RESULTS_SHARE = 0.065  # ШНОР among the schools
 PART_TIME_SHARE = 0.10
 EMAIL_SHARE = 0.85
-BATCH_SIZE = 500
 CHANGE_REASON = "создано генератором демонстрационного региона"
 
 # (short form, full form, weight) of the founders' legal forms
@@ -141,6 +140,45 @@ class Summary:
         )
 
 
+def check_sizes(*, municipalities: int = 13, organizations: int = 300, people: int = 11500) -> None:
+    """Refuse, before anything is written, sizes that cannot make a region: every municipality
+    has its authority, methodical service and a school, the region its institute, and every
+    organization the smallest staff its roster makes sense with."""
+    if not 1 <= municipalities <= MAX_MUNICIPALITIES:
+        raise GenerationError(
+            f"Число муниципальных образований должно быть от 1 до {MAX_MUNICIPALITIES}."
+        )
+    fixed = 1 + 2 * municipalities
+    if organizations < fixed + municipalities:
+        raise GenerationError(
+            f"Слишком мало организаций: для {_n(municipalities)} муниципальных образований "
+            f"нужно не меньше {_n(fixed + municipalities)} (институт развития образования, "
+            "в каждом муниципалитете орган управления образованием, методическая служба и школа)."
+        )
+    counts = _kind_counts(organizations - fixed, municipalities)
+    minimum = (
+        staffing.MIN_STAFF[Kind.INSTITUTE]
+        + municipalities
+        * (staffing.MIN_STAFF[Kind.AUTHORITY] + staffing.MIN_STAFF[Kind.METHODICAL_SERVICE])
+        + sum(staffing.MIN_STAFF[kind] * count for kind, count in counts.items())
+    )
+    if people < minimum:
+        raise GenerationError(
+            f"Слишком мало работников: для {_n(organizations)} организаций "
+            f"нужно не меньше {_n(minimum)}."
+        )
+
+
+def _kind_counts(free: int, municipalities: int) -> dict[str, int]:
+    """How many organizations of each freely placed kind, a school in every municipality."""
+    kinds = list(staffing.KIND_SHARES)
+    counts = dict(zip(kinds, _split(free, list(staffing.KIND_SHARES.values())), strict=True))
+    while counts[Kind.GENERAL] < municipalities:  # a school in every municipality
+        counts[max(kinds[1:], key=counts.get)] -= 1
+        counts[Kind.GENERAL] += 1
+    return counts
+
+
 def _n(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
@@ -156,10 +194,7 @@ def generate_region(
 ) -> Summary:
     """Generate a region with its demo accounts in one transaction."""
     today = today or date.today()
-    if not 1 <= municipalities <= MAX_MUNICIPALITIES:
-        raise GenerationError(
-            f"Число муниципальных образований должно быть от 1 до {MAX_MUNICIPALITIES}."
-        )
+    check_sizes(municipalities=municipalities, organizations=organizations, people=people)
     if Region.objects.filter(name=region_name).exists():
         raise GenerationError(f"Регион «{region_name}» уже существует; задайте другое название.")
     started = time.perf_counter()
@@ -320,18 +355,8 @@ class _Builder:
     def _organizations(self, total: int) -> None:
         rng, municipalities = self.rng, self.municipalities
         fixed = 1 + 2 * len(municipalities)
-        if total < fixed + len(municipalities):
-            raise GenerationError(
-                f"Слишком мало организаций: для {len(municipalities)} муниципальных образований "
-                f"нужно не меньше {fixed + len(municipalities)}."
-            )
         kinds = list(staffing.KIND_SHARES)
-        counts = dict(
-            zip(kinds, _split(total - fixed, list(staffing.KIND_SHARES.values())), strict=True)
-        )
-        while counts[Kind.GENERAL] < len(municipalities):  # a school in every municipality
-            counts[max(kinds[1:], key=counts.get)] -= 1
-            counts[Kind.GENERAL] += 1
+        counts = _kind_counts(total - fixed, len(municipalities))
         placed = defaultdict(list)  # municipality index → kinds
         placed[0].append(Kind.INSTITUTE)
         for i in range(len(municipalities)):
@@ -681,9 +706,8 @@ class _Builder:
             person.search_text = person.compute_search_text()
         for org in self.orgs:
             org.obj.search_text = org.obj.compute_search_text()
-        history = {"batch_size": BATCH_SIZE, "default_change_reason": CHANGE_REASON}
-        bulk_create_with_history([o.obj for o in self.orgs], Organization, **history)
-        bulk_create_with_history(self.people, Person, **history)
+        insert(Organization, [o.obj for o in self.orgs], history_reason=CHANGE_REASON)
+        insert(Person, self.people, history_reason=CHANGE_REASON)
         employments = []
         for job in self.jobs:
             employment = Employment(
@@ -701,15 +725,14 @@ class _Builder:
             )
             employment.experience_start = employment.compute_experience_start()
             employments.append(employment)
-        bulk_create_with_history(employments, Employment, **history)
-        through = Employment.subjects.through
-        through.objects.bulk_create(
+        insert(Employment, employments, history_reason=CHANGE_REASON)
+        insert_rows(
+            Employment.subjects.through,
             [
-                through(employment_id=employment.pk, subject_id=self.subjects[name].pk)
+                {"employment_id": employment.pk, "subject_id": self.subjects[name].pk}
                 for employment, job in zip(employments, self.jobs, strict=True)
                 for name in job.slot.subjects
             ],
-            batch_size=BATCH_SIZE,
         )
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from nms.accounts.access import any_of, register_action, register_model
 from nms.accounts.models import Role
 from nms.diagnostics.models import Attempt, Group, Level, Procedure, Result, VariantItem
+from nms.registry.access import person_q
 
 MANAGERS = (Role.ADMIN, Role.CNPPM, Role.MUNICIPAL)
 
@@ -57,8 +58,10 @@ def _may_take(scope, procedure: Procedure) -> bool:
 
 register_model(Procedure, _procedures)
 register_model(Group, lambda scope: Group.objects.filter(procedure__in=_procedures(scope)))
-register_model(Result, lambda scope: Result.objects.filter(person__in=scope.people()))
-register_model(Attempt, lambda scope: Attempt.objects.filter(person__in=scope.people()))
+# Through the joined person (see registry.access.person_q): a list in the people's order walks
+# the region's person index up to its page.
+register_model(Result, lambda scope: Result.objects.filter(person_q(scope, "person__")))
+register_model(Attempt, lambda scope: Attempt.objects.filter(person_q(scope, "person__")))
 register_model(
     VariantItem,
     lambda scope: VariantItem.objects.filter(

@@ -6,6 +6,7 @@ from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.filters import YES_NO, YesNoField
 from nms.common.forms import DateField
+from nms.common.widgets import FastSelect
 from nms.diagnostics.models import Level, Procedure
 from nms.itembank.forms import UNANSWERED, Question
 from nms.itembank.models import CompetencyArea, Difficulty, Item, ItemKind
@@ -88,7 +89,7 @@ class ProcedureResultsFilterForm(forms.Form):
         None, label="Муниципалитет", empty_label="все", required=False
     )
     organization = forms.ModelChoiceField(
-        None, label="Организация", empty_label="все", required=False
+        None, label="Организация", empty_label="все", required=False, widget=FastSelect
     )
 
     def __init__(self, *args, user, areas, **kwargs):
@@ -149,7 +150,9 @@ class GroupForm(forms.Form):
 
     name = forms.CharField(label="Наименование группы", max_length=300, required=False)
     municipality = forms.ModelChoiceField(None, label="Муниципалитет", required=False)
-    organization = forms.ModelChoiceField(None, label="Организация", required=False)
+    organization = forms.ModelChoiceField(
+        None, label="Организация", required=False, widget=FastSelect
+    )
     subject = forms.ModelChoiceField(
         Subject.objects.all(),
         label="Предмет",

@@ -230,7 +230,11 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "person"], name="result_unique")
         ]
-        indexes = [models.Index(fields=["person", "taken_on"])]
+        indexes = [
+            models.Index(fields=["person", "taken_on"]),
+            # The lists' order (newest first): a page walks it, checking each result's person.
+            models.Index(fields=["-taken_on", "-id"], name="result_newest_first"),
+        ]
 
 
 class AreaScore(models.Model):

@@ -145,6 +145,26 @@ def attempt_questions(attempt: Attempt) -> list[tuple[VariantItem, Answer | None
     return [(row, answers.get(row.item_id)) for row in rows]
 
 
+@dataclass(frozen=True)
+class AttemptProgress:
+    """How far the answer sheet is: `unanswered` as (position, item id), in the sheet's order."""
+
+    total: int
+    answered: int
+    unanswered: list[tuple[int, int]]
+
+
+def attempt_progress(rows: list[tuple[VariantItem, Answer | None]]) -> AttemptProgress:
+    """From `attempt_questions`: an item is answered when a response is saved (an answer cleared
+    again is kept as no response)."""
+    unanswered = [
+        (row.position, row.item_id)
+        for row, answer in rows
+        if answer is None or answer.response is None
+    ]
+    return AttemptProgress(len(rows), len(rows) - len(unanswered), unanswered)
+
+
 def attempt_result(user, attempt: Attempt) -> Result | None:
     return (
         results_visible(user)

@@ -5,6 +5,10 @@ least by the groups assembled before it, ties broken by a random order seeded wi
 seed and the group's number. That spreads the bank over the groups; if a variant still repeats an
 earlier one item for item, one item is swapped for a spare candidate. Same seed, same bank →
 same variants.
+
+Subject items are only of a subject the group's members teach: the group's subject, or else the
+subject every member teaches (in some job) that the bank has approved items of; a group with
+neither gets no items of the subject areas (a primary-school teacher is not asked about chemistry).
 """
 
 import random
@@ -15,8 +19,9 @@ from itertools import combinations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from nms.diagnostics.models import Attempt, Group, Procedure, Variant, VariantItem
+from nms.diagnostics.models import Attempt, Group, Membership, Procedure, Variant, VariantItem
 from nms.itembank.models import Difficulty, Item, ReviewStatus
+from nms.registry.models import Employment
 
 
 @dataclass(frozen=True)
@@ -28,13 +33,43 @@ class Cell:
     need: int
 
 
+def group_subject(group: Group, subject_area_ids: set[int]) -> int | None:
+    """The subject of the group's subject items: its own, or else the one subject (the first by
+    id) that every member teaches and the bank has approved items of in a subject area."""
+    if group.subject_id is not None:
+        return group.subject_id
+    if not subject_area_ids:
+        return None
+    members = Membership.objects.filter(group=group).values("person_id")
+    taught = Employment.subjects.through.objects.filter(employment__person_id__in=members)
+    common = None
+    by_person: dict[int, set[int]] = {}
+    for person_id, subject_id in taught.values_list("employment__person_id", "subject_id"):
+        by_person.setdefault(person_id, set()).add(subject_id)
+    if len(by_person) < Membership.objects.filter(group=group).count():
+        return None  # somebody teaches no subject at all
+    for subjects in by_person.values():
+        common = subjects if common is None else common & subjects
+    if not common:
+        return None
+    in_bank = Item.objects.filter(
+        status=ReviewStatus.APPROVED, area_id__in=subject_area_ids, subject_id__in=common
+    ).values_list("subject_id", flat=True)
+    return min(in_bank, default=None)
+
+
 def _cells(procedure: Procedure, group: Group) -> list[Cell]:
+    rows = list(procedure.blueprint.select_related("area"))
+    subject_areas = {row.area_id for row in rows if row.area.is_subject}
+    subject_id = group_subject(group, subject_areas)
     cells = []
-    for row in procedure.blueprint.select_related("area"):
-        subject_id = group.subject_id if row.area.is_subject else None
+    for row in rows:
+        if row.area.is_subject and subject_id is None:
+            continue  # nothing the group's members teach: no subject items
         for difficulty, need in row.counts().items():
             if need:
-                cells.append(Cell(row.area_id, row.area.name, difficulty, subject_id, need))
+                cell_subject = subject_id if row.area.is_subject else None
+                cells.append(Cell(row.area_id, row.area.name, difficulty, cell_subject, need))
     return cells
 
 
@@ -108,6 +143,12 @@ def assemble_variants(procedure: Procedure) -> "OverlapReport":
     errors: list[str] = []
     for group in groups:
         cells = _cells(procedure, group)
+        if not cells:
+            errors.append(
+                f"группа «{group.name}»: спецификация состоит только из предметных областей, "
+                "а предмет группы не указан — укажите предмет группы"
+            )
+            continue
         candidates = _candidates(cells)
         if shortfall := _shortfalls(candidates, group):
             errors += shortfall

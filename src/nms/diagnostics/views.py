@@ -26,6 +26,7 @@ from nms.common.views import (
     xlsx_response,
 )
 from nms.diagnostics import exports, importers, selectors, services
+from nms.diagnostics.follow_ups import follow_ups
 from nms.diagnostics.forms import (
     AnswerForm,
     BlueprintForm,
@@ -350,13 +351,35 @@ def attempt_detail(request, pk):
     """The answer sheet; a finished attempt (or one whose time ran out) leads to the result."""
     attempt = services.expire_if_due(selectors.own_attempt_get(request.user, pk))
     if attempt.status != AttemptStatus.IN_PROGRESS:
-        result = selectors.attempt_result(request.user, attempt)
-        require(result is not None)
-        if attempt.status == AttemptStatus.EXPIRED:
-            messages.info(
-                request, "Время тестирования истекло: засчитаны ответы, сохранённые вовремя."
-            )
-        return redirect("result-detail", result.pk)
+        return _to_result(request, attempt)
+    return _answer_sheet(request, attempt)
+
+
+def _to_result(request, attempt):
+    result = selectors.attempt_result(request.user, attempt)
+    require(result is not None)
+    if attempt.status == AttemptStatus.EXPIRED:
+        messages.info(request, "Время тестирования истекло: засчитаны ответы, сохранённые вовремя.")
+    return redirect("result-detail", result.pk)
+
+
+def unanswered_text(positions: list[int]) -> str:
+    """«Не отвечены задания 3, 7, 12.» (attempt.js words it the same way)."""
+    if not positions:
+        return ""
+    listed = ", ".join(str(p) for p in positions)
+    return (
+        f"Не отвечено задание {listed}."
+        if len(positions) == 1
+        else (f"Не отвечены задания {listed}.")
+    )
+
+
+def _answer_sheet(request, attempt, *, confirm=False):
+    """The sheet with its progress (answered, the unanswered with jumps); with `confirm`, the
+    submission's confirmation naming the unanswered items first (no JavaScript needed)."""
+    rows = selectors.attempt_questions(attempt)
+    progress = selectors.attempt_progress(rows)
     remaining = None
     if attempt.deadline:
         remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
@@ -366,7 +389,10 @@ def attempt_detail(request, pk):
         {
             "attempt": attempt,
             "procedure": attempt.procedure,
-            "questions": questions(selectors.attempt_questions(attempt)),
+            "questions": questions(rows),
+            "progress": progress,
+            "unanswered_text": unanswered_text([p for p, _ in progress.unanswered]),
+            "confirm": confirm,
             "remaining": remaining,
         },
     )
@@ -407,7 +433,15 @@ def attempt_answer(request, pk):
 @login_required
 @require_POST
 def attempt_submit(request, pk):
-    attempt = selectors.own_attempt_get(request.user, pk)
+    """Submit the sheet. With items unanswered, the submission is confirmed first: attempt.js
+    asks and sends `confirmed`; without it the sheet comes back with the confirmation on top."""
+    attempt = services.expire_if_due(selectors.own_attempt_get(request.user, pk))
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return _to_result(request, attempt)
+    if not request.POST.get("confirmed"):
+        progress = selectors.attempt_progress(selectors.attempt_questions(attempt))
+        if progress.unanswered:
+            return _answer_sheet(request, attempt, confirm=True)
     result = services.attempt_submit(request.user, attempt)
     messages.success(request, "Тестирование завершено.")
     return redirect("result-detail", result.pk)
@@ -427,6 +461,7 @@ def result_detail(request, pk):
             "scores": scores,
             "deficits": [s.area.name for s in scores if s.is_deficit],
             "own": result.person_id == request.user.person_id,
+            "follow_ups": follow_ups(request.user, result),
         },
     )
 

@@ -18,6 +18,7 @@ class CompetencyArea(models.Model):
         "предметная", default=False, help_text="Задания этой области привязаны к предмету."
     )
     order = models.PositiveSmallIntegerField("порядок", default=0)
+    version = version_field()
 
     class Meta:
         verbose_name = "область компетенций"
@@ -32,6 +33,7 @@ class CompetencyArea(models.Model):
 class SubCompetency(models.Model):
     area = models.ForeignKey(CompetencyArea, models.CASCADE, related_name="subcompetencies")
     name = models.CharField("наименование", max_length=300)
+    version = version_field()
 
     class Meta:
         verbose_name = "компетенция"

@@ -379,9 +379,15 @@ def _check_areas(user) -> None:
 
 
 @transaction.atomic
-def area_save(user, area: CompetencyArea | None, data: dict) -> CompetencyArea:
+def area_save(
+    user, area: CompetencyArea | None, data: dict, expected_version: int | None = None
+) -> CompetencyArea:
+    """A new area, or a change of `area` refused if it changed since `expected_version`."""
     _check_areas(user)
-    area = area or CompetencyArea()
+    if area is None:
+        area = CompetencyArea()
+    else:  # refused if changed since the user's version; re-read (nms.common.concurrency)
+        area = claim(CompetencyArea.objects.get(pk=area.pk), expected_version)
     for field, value in data.items():
         setattr(area, field, value.strip() if isinstance(value, str) else value)
     area.full_clean()
@@ -390,9 +396,19 @@ def area_save(user, area: CompetencyArea | None, data: dict) -> CompetencyArea:
 
 
 @transaction.atomic
-def subcompetency_save(user, area: CompetencyArea, sub: SubCompetency | None, name: str):
+def subcompetency_save(
+    user,
+    area: CompetencyArea,
+    sub: SubCompetency | None,
+    name: str,
+    expected_version: int | None = None,
+):
+    """A new competency of `area`, or a renaming refused if it changed since `expected_version`."""
     _check_areas(user)
-    sub = sub or SubCompetency(area=area)
+    if sub is None:
+        sub = SubCompetency(area=area)
+    else:
+        sub = claim(SubCompetency.objects.get(pk=sub.pk), expected_version)
     sub.name = name.strip()
     sub.full_clean()
     sub.save()

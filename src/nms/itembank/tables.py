@@ -42,7 +42,7 @@ class ItemTable(Table):
 
 # -- competency areas --------------------------------------------------------------------------
 def area_name(area) -> str:
-    return format_html('{} <span class="muted">({})</span>', area.name, area.code)
+    return area.name  # the name only: codes are for the files and the API
 
 
 def area_marks(area) -> str:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import get_visible_or_404, scope_of
+from nms.common import concurrency
 from nms.common.views import (
     ImportSpec,
     ImportView,
@@ -167,9 +168,13 @@ def area_edit(request, pk=None):
     require(scope_of(request.user).can_edit_item_bank)
     area = get_object_or_404(CompetencyArea, pk=pk) if pk else None
     form = AreaForm(request.POST or None, instance=area)
+    concurrency.add_version_field(form, area)  # the version the user saw
     if form.is_valid():
-        data = form.cleaned_data
-        saved = save_through_service(form, lambda: services.area_save(request.user, area, data))
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        saved = save_through_service(
+            form, lambda: services.area_save(request.user, area, data, version)
+        )
         if saved:
             messages.success(request, "Область сохранена.")
             return redirect("area-list")
@@ -183,10 +188,11 @@ def subcompetency_edit(request, area_pk, pk=None):
     area = get_object_or_404(CompetencyArea, pk=area_pk)
     sub = get_object_or_404(area.subcompetencies, pk=pk) if pk else None
     form = SubCompetencyForm(request.POST or None, instance=sub)
+    concurrency.add_version_field(form, sub)  # the version the user saw
     if form.is_valid():
-        name = form.cleaned_data["name"]
+        name, version = form.cleaned_data["name"], form.cleaned_data.get("version")
         if save_through_service(
-            form, lambda: services.subcompetency_save(request.user, area, sub, name)
+            form, lambda: services.subcompetency_save(request.user, area, sub, name, version)
         ):
             messages.success(request, "Компетенция сохранена.")
             return redirect("area-list")

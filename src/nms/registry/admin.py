@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from nms.common.concurrency import VersionCheckedModelForm
 from nms.registry.models import (
     Employment,
     Municipality,
@@ -25,6 +26,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedModelForm  # a save over a newer change is refused (seen_version)
     list_display = ("short_name", "inn", "kind", "municipality", "is_low_results")
     list_filter = ("kind", "is_low_results", "municipality")
     search_fields = ("short_name", "full_name", "inn")
@@ -32,12 +34,14 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedModelForm  # a save over a newer change is refused (seen_version)
     list_display = ("last_name", "first_name", "middle_name", "snils", "birth_date")
     search_fields = ("search_text",)
 
 
 @admin.register(Employment)
 class EmploymentAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedModelForm  # a save over a newer change is refused (seen_version)
     list_display = ("person", "organization", "position", "manager_kind", "category")
     list_select_related = ("person", "organization", "position")
     raw_id_fields = ("person", "organization")

@@ -12,6 +12,7 @@ from nms.common.filters import (
     organization_choices,
 )
 from nms.common.identifiers import snils_digits
+from nms.common.widgets import FastSelect
 from nms.registry import selectors
 from nms.registry.models import (
     Category,
@@ -50,6 +51,7 @@ class PersonFilterSet(df.FilterSet):
             label="Организация",
             queryset=organization_choices,
             method="filter_employment",
+            widget=FastSelect,  # a region's thousands of organizations
         )
     )
     kind = df.ChoiceFilter(
@@ -79,6 +81,8 @@ class PersonFilterSet(df.FilterSet):
     )
     young = YesNoFilter(label="Молодой педагог", method="filter_employment")
     manager = YesNoFilter(label="Руководитель", method="filter_employment")
+    has_results = YesNoFilter(label="Есть результаты диагностики", method="filter_related")
+    has_route = YesNoFilter(label="Есть ИОМ", method="filter_related")
 
     class Meta:
         model = Person
@@ -93,6 +97,11 @@ class PersonFilterSet(df.FilterSet):
         if value in (None, ""):
             return queryset
         return selectors.filter_people(queryset, **{name: value})
+
+    def filter_related(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        return selectors.filter_people_having(queryset, **{name: value})
 
 
 class OrganizationFilterSet(df.FilterSet):
@@ -115,7 +124,7 @@ class OrganizationFilterSet(df.FilterSet):
 class EmploymentFilterSet(df.FilterSet):
     person = IdFilter(field_name="person_id", label="Работник (id)")
     organization = df.ModelChoiceFilter(
-        empty_label="все", label="Организация", queryset=organization_choices
+        empty_label="все", label="Организация", queryset=organization_choices, widget=FastSelect
     )
     municipality = df.ModelChoiceFilter(
         empty_label="все",

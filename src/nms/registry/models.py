@@ -137,7 +137,11 @@ class Organization(models.Model):
         verbose_name = "организация"
         verbose_name_plural = "организации"
         ordering = ["short_name", "id"]
-        indexes = [models.Index(fields=["municipality", "kind"])]
+        indexes = [
+            models.Index(fields=["municipality", "kind"]),
+            # The list's order within a region (an index scan up to the page, no sort).
+            models.Index(fields=["region", "short_name", "id"], name="organization_region_order"),
+        ]
 
     def __str__(self):
         return self.short_name
@@ -217,7 +221,14 @@ class Person(models.Model):
         verbose_name = "работник"
         verbose_name_plural = "работники"
         ordering = ["last_name", "first_name", "middle_name", "id"]
-        indexes = [models.Index(fields=["birth_date"])]
+        indexes = [
+            models.Index(fields=["birth_date"]),
+            # The list's order within a region: the first page without sorting the region.
+            models.Index(
+                fields=["region", "last_name", "first_name", "middle_name", "id"],
+                name="person_region_order",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -327,6 +338,8 @@ class Employment(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "manager_kind"]),
+            # The scope of a municipality or a school: its people from the index alone.
+            models.Index(fields=["organization", "person"], name="employment_org_person"),
             models.Index(fields=["category"]),
             models.Index(fields=["position"]),
         ]

@@ -2,7 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
@@ -39,15 +42,56 @@ def person_get(user, pk) -> Person:
     return get_visible_or_404(people_for_list(user), pk=pk)
 
 
+SEARCH_IDS_MAX = 2000  # up to this many found people, a search is pinned to their ids
+
+
 def search_people(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
     """ФИО (ё and е alike, any word order, prefixes), СНИЛС with or without separators."""
-    for token in search_tokens(query):
-        queryset = queryset.filter(search_text__contains=token)
-    return queryset
+    return _pinned_search(queryset, query)
+
+
+def _pinned_search(queryset: QuerySet, query: str) -> QuerySet:
+    """The queryset narrowed to `search_text` containing every token of the query.
+
+    On PostgreSQL the tokens are found through the trigram index (registry 0005). Found by
+    surname, people sit together in the list's order, so a page's LIMIT walking that order's
+    index would read half the region to reach them; the ids found are read first (one query
+    without an order, at most SEARCH_IDS_MAX + 1 rows) and the list is over those ids. A search
+    finding more keeps the plain condition: so many are spread along the order anyway.
+    """
+    tokens = search_tokens(query)
+    if not tokens:
+        return queryset
+    found = queryset
+    for token in tokens:
+        found = found.filter(search_text__contains=token)
+    ids = list(found.order_by().values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+    if len(ids) > SEARCH_IDS_MAX:
+        return found
+    if connection.vendor == "postgresql":
+        # As a set-returning function PostgreSQL takes the ids for a few rows and reads them by
+        # the primary key, then sorts; as an IN list of known length it would walk the order's
+        # index expecting to meet them evenly spread.
+        return queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return queryset.filter(pk__in=ids)
 
 
 def _with_employment(**lookup) -> Exists:
     return Exists(Employment.objects.filter(person=OuterRef("pk"), **lookup))
+
+
+# Reverse relations from a person to the apps above the registry, read by name (no import).
+HAVING = {"has_results": "diagnostic_results", "has_route": "routes"}
+
+
+def filter_people_having(queryset: QuerySet[Person], **conditions) -> QuerySet[Person]:
+    """People with (True) or without (False) diagnostic results (`has_results`) or routes
+    (`has_route`) — the home page's «работники без диагностики / без ИОМ»."""
+    for name, value in conditions.items():
+        related = Person._meta.get_field(HAVING[name]).related_model
+        exists = Exists(related.objects.filter(person=OuterRef("pk")))
+        queryset = queryset.filter(exists if value else ~exists)
+    return queryset
 
 
 def filter_people(
@@ -170,23 +214,27 @@ def organizations_visible(user) -> QuerySet[Organization]:
 
 
 def organizations_for_list(user) -> QuerySet[Organization]:
+    """Visible organizations with their municipality and the number of staff the user sees.
+
+    The staff are counted by a correlated subquery, for the rows of the page only (a JOIN and
+    GROUP BY would count the staff of every organization of the region first)."""
     scope = scope_of(user)
-    staff = Q()
+    staff = Employment.objects.filter(organization=OuterRef("pk"))
     if scope.has(Role.METHODIST, Role.TEACHER, Role.EXPERT) and not scope.is_all:
         # These roles see organizations through particular people: count only those.
-        staff = Q(employments__person__in=scope.people())
+        staff = staff.filter(person__in=scope.people())
+    count = staff.order_by().values("organization").annotate(n=Count("pk")).values("n")
     return (
         scope.organizations()
         .select_related("municipality")
-        .annotate(staff_count=Count("employments", filter=staff))
-        .order_by("short_name", "id")  # GROUP BY drops Meta.ordering
+        .annotate(staff_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        .order_by("short_name", "id")
     )
 
 
 def search_organizations(queryset: QuerySet[Organization], query: str):
-    for token in search_tokens(query):
-        queryset = queryset.filter(search_text__contains=token)
-    return queryset
+    """Name or ИНН, as `search_people`."""
+    return _pinned_search(queryset, query)
 
 
 def organization_staff(user, organization: Organization) -> QuerySet[Employment]:

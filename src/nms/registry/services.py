@@ -175,10 +175,11 @@ def employment_update(
 
 
 @transaction.atomic
-def employment_delete(user, employment: Employment) -> None:
+def employment_delete(user, employment: Employment, expected_version: int | None = None) -> None:
     scope = scope_of(user)
     if not scope.can_edit_person(employment.person):
         raise PermissionDenied(NO_RIGHTS)
+    claim(employment, expected_version)  # refused if changed since the user's version; re-read
     _check_organization(scope, employment.organization)
     employment._history_user = user
     employment.delete()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from nms.accounts.scope import get_visible_or_404
+from nms.common.concurrency import VersionField
 from nms.common.pagination import paginate
 from nms.common.views import (
     ExtraForm,
@@ -293,11 +294,9 @@ class EmploymentMixin:
 class EmploymentFormView(EmploymentMixin, ServiceFormView):
     form_class = EmploymentForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def authorize(self) -> None:
         self.person = self.find_person()
-        return super().dispatch(request, *args, **kwargs)
+        super().authorize()
 
     def get_success_url(self, saved) -> str:
         return self.person.get_absolute_url()
@@ -333,17 +332,16 @@ class EmploymentDeleteView(EmploymentMixin, ScopedObjectMixin, View):
     service = staticmethod(services.employment_delete)  # service(user, object)
     success_message = "Место работы удалено."
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def authorize(self) -> None:
         self.person = self.find_person()
         self.object = self.get_object()
         self.check(self.action, self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        # The version the page showed (nms.common.concurrency): none, or a stale one, is refused.
         try:
-            declared(self, "service")(request.user, self.object)
+            version = VersionField().clean(request.POST.get("version"))
+            declared(self, "service")(request.user, self.object, expected_version=version)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

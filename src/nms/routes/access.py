@@ -9,11 +9,12 @@ as a teacher and never agrees, audits or evaluates it.
 from nms.accounts.access import register_action, register_model
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.registry.access import person_q
 from nms.routes.models import ItemReport, Route, RouteItem, RouteTemplate, RouteVersion
 
 
 def _routes(scope):
-    return Route.objects.filter(person__in=scope.people())
+    return Route.objects.filter(person_q(scope, "person__"))  # the people's rule, via the person
 
 
 def roles_on(user, route: Route) -> frozenset:

@@ -36,7 +36,7 @@ from nms.diagnostics.models import Result
 from nms.registry.models import Employment
 from nms.routes.filters import RouteFilterSet
 from nms.routes.models import Level, Route, Status
-from nms.routes.selectors import outcome, register
+from nms.routes.selectors import outcome, register, with_overdue
 from nms.routes.tables import RouteTable
 
 FONT = "Times New Roman"
@@ -74,13 +74,14 @@ OUTCOME_COLUMNS = (
     ("Изменение", 2.6), ("Дефицит закрыт", 2.6),
 )  # fmt: skip
 SIGNATURE_WIDTHS = (4.6, 6.5, 5.4)
+OVERDUE = "просрочен"  # the mark of an overdue item (`selectors.overdue_items_q`)
 
 
 # -- the Word form ---------------------------------------------------------------------------
 def route_docx(route: Route) -> bytes:
     """The route in the official form «Индивидуальный образовательный маршрут» (seed 002)."""
     info = route.general_info
-    items = list(route.items.select_related("area").order_by("position", "id"))
+    items = list(with_overdue(route.items.select_related("area")).order_by("position", "id"))
     document = _document()
 
     title = document.add_paragraph(style="Title")
@@ -213,7 +214,7 @@ def _development_map(document, items) -> None:
             values = (
                 f"{number}", f"{kind[0].upper()}{kind[1:]}: {item.title}", competency or EMPTY,
                 f"{item.starts_on:{DATE}}–{item.due_on:{DATE}}", item.result_form,
-                item.get_status_display(),
+                item.get_status_display() + (f", {OVERDUE}" if item.is_overdue else ""),
             )  # fmt: skip
             _row(table, values, widths)
 

@@ -1,11 +1,31 @@
 """The register's filters: every choice is limited to the user's scope."""
 
 import django_filters as df
+from django import forms
 
-from nms.accounts.models import User
+from nms.accounts.models import Role, User
 from nms.common.filters import YesNoFilter, municipality_choices, organization_choices
+from nms.common.widgets import FastSelect
 from nms.routes import selectors
 from nms.routes.models import Route, RouteType, Status
+
+# The roles a route waits on for its next step forward (routes.selectors.FORWARD_STEPS).
+AWAITING_ROLES = [
+    (Role.SCHOOL.value, "как администрации ОО"),
+    (Role.METHODIST.value, "как регионального методиста"),
+    (Role.CNPPM.value, "как методиста института"),
+]
+
+
+class MethodistField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class MethodistFilter(df.ModelChoiceFilter):
+    """The methodists by their names (the form is built only when it is read)."""
+
+    field_class = MethodistField
 
 
 def _methodists(request):
@@ -27,8 +47,9 @@ class RouteFilterSet(df.FilterSet):
         label="Организация",
         queryset=organization_choices,
         method="filter_register",
+        widget=FastSelect,
     )
-    methodist = df.ModelChoiceFilter(
+    methodist = MethodistFilter(
         empty_label="все",
         label="Региональный методист",
         queryset=_methodists,
@@ -41,14 +62,21 @@ class RouteFilterSet(df.FilterSet):
         empty_label="все", label="Тип", choices=RouteType.choices, method="filter_register"
     )
     overdue = YesNoFilter(label="Есть просрочка", method="filter_register")
+    # What waits for the user: the home page's to-do figures open the register with these.
+    awaiting = df.ChoiceFilter(
+        empty_label="все",
+        label="Ждут моего шага",
+        choices=AWAITING_ROLES,
+        method="filter_attention",
+    )
+    reports = YesNoFilter(label="Отчёты ждут моего решения", method="filter_attention")
+    audit_due = YesNoFilter(label="Наступил срок аудита", method="filter_register")
+    new_results = YesNoFilter(label="Есть новый результат диагностики", method="filter_attention")
+    started = df.CharFilter(label="Начало (месяц, ММ.ГГГГ)", method="filter_started")
 
     class Meta:
         model = Route
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["methodist"].label_from_instance = lambda user: user.display_name
 
     def filter_query(self, queryset, name, value):
         return selectors.search_register(queryset, value)
@@ -57,3 +85,22 @@ class RouteFilterSet(df.FilterSet):
         if value in (None, ""):
             return queryset
         return selectors.filter_register(queryset, **{name: value})
+
+    def filter_attention(self, queryset, name, value):
+        """Routes waiting for the user who asks (`selectors.waiting_for`)."""
+        if value in (None, ""):
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.none()
+        if name == "awaiting":
+            return queryset.filter(pk__in=selectors.waiting_for(user, name, value))
+        waiting = selectors.waiting_for(user, name)
+        return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
+
+    def filter_started(self, queryset, name, value):
+        """Routes starting in the month «ММ.ГГГГ» (the home page's trend); anything else: none."""
+        month = selectors.parse_month(value)
+        if month is None:
+            return queryset.none() if value.strip() else queryset
+        return queryset.filter(starts_on__gte=month, starts_on__lt=selectors.month_after(month))

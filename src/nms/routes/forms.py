@@ -77,7 +77,21 @@ class ItemForm(VersionedForm):
 
 
 class TransitionForm(VersionedForm):
-    comment = forms.CharField(label="Комментарий", widget=forms.Textarea(attrs={"rows": 2}))
+    """The route's one actions form: a comment and a button per step the user may take. Whether
+    the step needs the comment is the service's rule (`workflow.Transition.needs_comment`)."""
+
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Обязателен, чтобы вернуть на доработку или закрыть досрочно.",
+    )
+
+
+class DeficitsUpdateForm(VersionedForm):
+    """Section 2 renewed from the newer result the page offered."""
+
+    result = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TextsForm(VersionedForm):

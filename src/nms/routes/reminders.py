@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 
 from nms.routes.models import Reminder, ReminderKind, Route, RouteItem, Status
-from nms.routes.selectors import audit_due_q, overdue_items_q
+from nms.routes.selectors import audit_due_q, overdue_items_q, today
 
 
 @dataclass
@@ -19,7 +19,7 @@ class ReminderRun:
 
 def record_reminders(on: date | None = None) -> ReminderRun:
     """Record (once) each overdue item and each due audit; e-mail them when mail is configured."""
-    on = on or date.today()
+    on = on or today()
     under_way = Route.objects.filter(status__in=(Status.IN_PROGRESS, Status.AUDIT))
     overdue = RouteItem.objects.filter(overdue_items_q(on), route__in=under_way)
     candidates = [

@@ -3,14 +3,31 @@
 import calendar
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 
 from nms.accounts.models import Role, RoleAssignment, User, active_on
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.text import search_tokens
 from nms.deficits import maps
+from nms.diagnostics.follow_ups import FollowUp
 from nms.diagnostics.models import AreaScore, Result
 from nms.itembank.models import CompetencyArea
 from nms.registry.models import Person
@@ -46,9 +63,34 @@ def route_get(user, pk) -> Route:
     return get_visible_or_404(route_for_page(user), pk=pk)
 
 
+# -- overdue: one definition for every page, list, export and reminder ----------------------
+UNDER_WAY = (Status.IN_PROGRESS, Status.AUDIT)
+
+
+def today() -> date:
+    """«Today» in the server's time zone (settings.TIME_ZONE), for every due date."""
+    return timezone.localdate()
+
+
 def overdue_items_q(on: date | None = None) -> Q:
     """Items past their due date and not done, in routes under way."""
-    return Q(due_on__lt=on or date.today()) & ~Q(status=ItemStatus.DONE)
+    return Q(due_on__lt=on or today()) & ~Q(status=ItemStatus.DONE) & Q(route__status__in=UNDER_WAY)
+
+
+def is_item_overdue(item: RouteItem, on: date | None = None) -> bool:
+    """`overdue_items_q` for one item at hand (its route loaded)."""
+    return (
+        item.due_on < (on or today())
+        and item.status != ItemStatus.DONE
+        and item.route.status in UNDER_WAY
+    )
+
+
+def with_overdue(items: QuerySet[RouteItem], on: date | None = None) -> QuerySet[RouteItem]:
+    """Items annotated with `is_overdue` (`overdue_items_q`)."""
+    return items.annotate(
+        is_overdue=ExpressionWrapper(overdue_items_q(on), output_field=BooleanField())
+    )
 
 
 def _has_overdue(on: date) -> Exists:
@@ -70,7 +112,7 @@ def _item_count(**lookup) -> Coalesce:
 
 def register(user, *, on: date | None = None) -> QuerySet[Route]:
     """The register of routes: one row per route with what the list shows, fixed queries."""
-    on = on or date.today()
+    on = on or today()
     return (
         routes_visible(user)
         .select_related("person", "methodist", "tutor")
@@ -79,8 +121,30 @@ def register(user, *, on: date | None = None) -> QuerySet[Route]:
             items_done=_item_count(status=ItemStatus.DONE),
             is_overdue=_has_overdue(on) & Q(status__in=(Status.IN_PROGRESS, Status.AUDIT)),
         )
-        .order_by("-created_at", "-id")
+        .order_by(*WORK_FIRST)
     )
+
+
+# The register's order: what needs work first — routes being agreed, then under way, then drafts
+# (the workflow's order) — and the completed and closed ones last; the nearest end first.
+STATUS_RANK = {
+    Status.COMPOSED: 0,
+    Status.AGREED_SCHOOL: 1,
+    Status.AGREED_METHODIST: 2,
+    Status.AUDIT: 3,
+    Status.IN_PROGRESS: 4,
+    Status.DRAFT: 5,
+    Status.COMPLETED: 6,
+    Status.CLOSED: 7,
+}
+WORK_FIRST = (
+    Case(
+        *(When(status=status, then=Value(rank)) for status, rank in STATUS_RANK.items()),
+        default=Value(len(STATUS_RANK)),
+    ),
+    "ends_on",
+    "-id",
+)
 
 
 def filter_register(
@@ -92,6 +156,7 @@ def filter_register(
     status=None,
     route_type=None,
     overdue=None,
+    audit_due=None,
     on: date | None = None,
 ) -> QuerySet[Route]:
     from nms.registry.models import Employment
@@ -105,20 +170,22 @@ def filter_register(
         queryset = queryset.filter(works(organization=organization))
     if methodist:
         queryset = queryset.filter(methodist=methodist)
+    if audit_due is not None:
+        queryset = queryset.filter(audit_due_q(on) if audit_due else ~audit_due_q(on))
     if status:
         queryset = queryset.filter(status=status)
     if route_type:
         queryset = queryset.filter(route_type=route_type)
     if overdue is not None:
         under_way = Q(status__in=(Status.IN_PROGRESS, Status.AUDIT))
-        late = Q(_has_overdue(on or date.today())) & under_way
+        late = Q(_has_overdue(on or today())) & under_way
         queryset = queryset.filter(late if overdue else ~late)
     return queryset
 
 
 def due_for(user, on: date | None = None) -> dict:
     """What the user's dashboard lists: overdue items and routes whose audit is due."""
-    on = on or date.today()
+    on = on or today()
     routes = _methodist_own(user, routes_visible(user))
     under_way = routes.filter(status__in=(Status.IN_PROGRESS, Status.AUDIT))
     overdue = (
@@ -132,7 +199,15 @@ def due_for(user, on: date | None = None) -> dict:
 
 def audit_due_q(on: date | None = None) -> Q:
     """Routes under way whose end is at most a calendar month away: their audit is due."""
-    return Q(status=Status.IN_PROGRESS, ends_on__lte=month_after(on or date.today()))
+    return Q(status=Status.IN_PROGRESS, ends_on__lte=month_after(on or today()))
+
+
+def parse_month(text: str) -> date | None:
+    """«ММ.ГГГГ» → the first day of that month; anything else → None."""
+    month, _, year = (text or "").strip().partition(".")
+    if not (month.isdigit() and year.isdigit() and len(year) == 4 and 1 <= int(month) <= 12):
+        return None
+    return date(int(year), int(month), 1)
 
 
 def month_after(day: date) -> date:
@@ -264,17 +339,32 @@ def _acting_as(user, role) -> QuerySet[Route]:
     return routes.exclude(person_id=scope.person_id or 0)
 
 
-def awaiting_step(user) -> QuerySet[Route]:
-    """Routes waiting for one of the user's roles to take the next step forward."""
+def awaiting_step(user, as_role: str | None = None) -> QuerySet[Route]:
+    """Routes waiting for one of the user's roles (or for `as_role` only) to take the next step
+    forward."""
     steps = [workflow.TRANSITIONS[name] for name in FORWARD_STEPS]
     waiting = Q(pk__in=[])
-    for role in scope_of(user).roles - {Role.TEACHER}:
+    roles = scope_of(user).roles - {Role.TEACHER}
+    for role in roles & {as_role} if as_role else roles:
         statuses = {s for step in steps if role in step.roles for s in step.sources}
         if statuses:
             routes = _acting_as(user, role).filter(status__in=statuses)
             waiting |= Q(pk__in=routes.values("pk"))
     routes = Route.objects.filter(waiting)
     return routes.select_related("person").order_by("ends_on", "id")
+
+
+def waiting_for(user, what: str, role: str | None = None) -> QuerySet:
+    """The ids of the routes waiting for the user (the register's filters of the same names):
+    `awaiting` — their step forward as `role`; `reports` — their decision on a report;
+    `new_results` — renewing section 2 after a newer result."""
+    if what == "awaiting":
+        return awaiting_step(user, role).values("pk")
+    if what == "reports":
+        return reports_pending(user).values("item__route_id")
+    if what == "new_results":
+        return routes_with_new_results(user).values("pk")
+    raise ValueError(what)
 
 
 def reports_pending(user) -> QuerySet[ItemReport]:
@@ -292,10 +382,13 @@ def reports_pending(user) -> QuerySet[ItemReport]:
 
 
 def own_routes(user) -> QuerySet[Route]:
-    """The user's own routes not yet final, each with `open_items` (not done) by due date."""
+    """The user's own routes not yet final, each with `open_items` (not done) by due date, each
+    item with `is_overdue`."""
     if not user.person_id:
         return Route.objects.none()
-    open_items = RouteItem.objects.exclude(status=ItemStatus.DONE).order_by("due_on", "id")
+    open_items = with_overdue(RouteItem.objects.exclude(status=ItemStatus.DONE)).order_by(
+        "due_on", "id"
+    )
     return (
         routes_visible(user)
         .filter(person_id=user.person_id)
@@ -305,13 +398,15 @@ def own_routes(user) -> QuerySet[Route]:
 
 
 def map_by_level(route: Route) -> list[tuple[str, list[RouteItem]]]:
-    """Section 3: the map's items under each of the four levels, in the order of the form."""
-    items = list(route.items.select_related("area").order_by("position", "id"))
+    """Section 3: the map's items under each of the four levels, in the order of the form, each
+    with `is_overdue`."""
+    items = list(with_overdue(route.items.select_related("area")).order_by("position", "id"))
     return [(label, [i for i in items if i.level == level]) for level, label in Level.choices]
 
 
 def item_get(route: Route, pk) -> RouteItem:
-    return get_object_or_404(route.items.select_related("area"), pk=pk)
+    """An item of the route, with `is_overdue`."""
+    return get_object_or_404(with_overdue(route.items.select_related("area")), pk=pk)
 
 
 def item_reports(item: RouteItem) -> QuerySet[ItemReport]:
@@ -424,3 +519,98 @@ def template_candidates(
             deficits = deficits.filter(area_id__in=area_ids)
         people = people.filter(Exists(deficits))
     return people.order_by("last_name", "first_name", "middle_name", "pk")
+
+
+# -- a new diagnostics result reaching the route (section 2) ----------------------------------
+def _latest_basis_result() -> Subquery:
+    """The person's latest result a route may be built on (an exit diagnostics evaluates the
+    route, it is never its basis)."""
+    latest = (
+        Result.objects.filter(person_id=OuterRef("person_id"))
+        .exclude(procedure__kind="exit")
+        .order_by("-taken_on", "-id")
+    )
+    return Subquery(latest.values("pk")[:1])
+
+
+def _deficit_areas(result_ref: str):
+    """Deficit areas of the route's result `result_ref`, from a subquery of a subquery."""
+    return AreaScore.objects.filter(
+        result_id=OuterRef(OuterRef(result_ref)), is_deficit=True
+    ).values("area_id")
+
+
+def with_new_result(routes: QuerySet[Route]) -> QuerySet[Route]:
+    """Active routes whose person has a result with deficits newer than the one section 2 is built
+    on (`entry_result`) and naming other deficits; annotated with `new_result_id`."""
+    new_deficits = AreaScore.objects.filter(result_id=OuterRef("new_result_id"), is_deficit=True)
+    old_deficits = AreaScore.objects.filter(result_id=OuterRef("entry_result_id"), is_deficit=True)
+    differ = Exists(new_deficits.exclude(area_id__in=_deficit_areas("entry_result_id"))) | Exists(
+        old_deficits.exclude(area_id__in=_deficit_areas("new_result_id"))
+    )
+    return (
+        routes.exclude(status__in=FINAL_STATUSES)
+        .annotate(new_result_id=_latest_basis_result())
+        .filter(new_result_id__isnull=False)
+        .exclude(new_result_id=Coalesce(F("entry_result_id"), 0))
+        .filter(Exists(new_deficits))
+        .filter(differ)
+    )
+
+
+def routes_with_new_results(user) -> QuerySet[Route]:
+    """Routes the user may renew section 2 of (as regional methodist — their own routes and
+    those nobody took yet — or as the institute's methodist) whose person has a newer result
+    with other deficits (`with_new_result`)."""
+    scope = scope_of(user)
+    acting = Q(pk__in=[])
+    for role in scope.roles & workflow.DEFICITS_UPDATERS:
+        acting |= Q(pk__in=_acting_as(user, role).values("pk"))
+    return (
+        with_new_result(Route.objects.filter(acting))
+        .select_related("person")
+        .order_by("ends_on", "id")
+    )
+
+
+def new_result_for(route: Route) -> Result | None:
+    """The newer result with other deficits a route's section 2 could be renewed from."""
+    found = with_new_result(Route.objects.filter(pk=route.pk)).values("new_result_id").first()
+    if found is None:
+        return None
+    return (
+        Result.objects.filter(pk=found["new_result_id"])
+        .select_related("procedure")
+        .prefetch_related("area_scores__area")
+        .first()
+    )
+
+
+def results_of_route_person(route: Route) -> QuerySet[Result]:
+    """The diagnostics results of the route's person (whom the route lets the user see)."""
+    return Result.objects.filter(person_id=route.person_id)
+
+
+def result_follow_up(user, result: Result) -> FollowUp | None:
+    """For the result page (`nms.diagnostics.follow_ups`): the person's active route the user
+    sees — renewable from this result, or already built on it, or simply there."""
+    route = (
+        routes_visible(user)
+        .filter(person_id=result.person_id)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if route is None:
+        return None
+    url = reverse("route-detail", args=[route.pk])
+    if route.entry_result_id == result.pk:
+        text = "Раздел 2 действующего ИОМ построен на этом результате."
+    elif new_result_for(route) == result:
+        text = (
+            "У работника есть действующий ИОМ, его раздел 2 построен на другом результате: "
+            "региональный методист маршрута может обновить раздел 2 по этому результату."
+        )
+    else:
+        text = "У работника есть действующий ИОМ."
+    return FollowUp(text=text, url=url, label="Открыть ИОМ")

@@ -427,9 +427,14 @@ def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") 
 
 
 # -- workflow --------------------------------------------------------------------------------
+def comment_required_message(step: workflow.Transition) -> str:
+    return f"Шаг «{step.label}» требует комментария: укажите причину."
+
+
 @transaction.atomic
 def transition(user, route: Route, name: str, comment: str, expected_version: int | None) -> Route:
-    """Move the route by a named transition; only the allowed role, always with a comment."""
+    """Move the route by a named transition; only the allowed role; a comment where the step
+    asks for one (`workflow.Transition.needs_comment`: returning, closing early)."""
     route = _locked(route)
     _check_sees(user, route.person_id)
     step = workflow.TRANSITIONS.get(name)
@@ -437,14 +442,15 @@ def transition(user, route: Route, name: str, comment: str, expected_version: in
         raise ValidationError("Этот шаг невозможен в текущем состоянии маршрута.")
     if not _roles(user, route) & step.roles:
         raise PermissionDenied(f"Шаг «{step.label}» выполняет другой участник.")
-    if not comment.strip():
-        raise ValidationError({"comment": "Добавьте комментарий к шагу."})
+    comment = comment.strip()
+    if step.needs_comment and not comment:
+        raise ValidationError({"comment": comment_required_message(step)})
     if name == "compose" and not route.items.exists():
         raise ValidationError("Карта развития пуста: добавьте хотя бы один пункт.")
     if name == "complete":
         _check_completion(route)
     if name == "close":
-        route.closed_reason = comment.strip()
+        route.closed_reason = comment
     previous = route.status
     route.status = step.target
     if name == "compose" and route.tutor_id is None:
@@ -456,6 +462,56 @@ def transition(user, route: Route, name: str, comment: str, expected_version: in
         route=route, from_status=previous, to_status=step.target, actor=user, comment=comment
     )
     return _changed(user, route, expected_version, step.label)
+
+
+# -- a new diagnostics result: section 2 renewed ---------------------------------------------
+def can_update_deficits(user, route: Route) -> bool:
+    """The regional methodist of the route (or of a route nobody took yet) or the institute's
+    methodist renews section 2 while the route is not final (`workflow.DEFICITS_UPDATERS`)."""
+    if route.is_final:
+        return False
+    roles = _roles(user, route) & workflow.DEFICITS_UPDATERS
+    if Role.CNPPM in roles:
+        return True
+    return Role.METHODIST in roles and route.methodist_id in (None, user.pk)
+
+
+@transaction.atomic
+def update_deficits_from_result(
+    route: Route, result: Result, by, expected_version: int | None = None
+) -> Route:
+    """Section 2 rebuilt from a newer diagnostics result of the route's person, as a new version;
+    the result becomes the one the route is built on (`entry_result`)."""
+    route = _locked(route)
+    _check_sees(by, route.person_id)
+    if route.is_final:
+        raise ValidationError("Маршрут завершён или закрыт: раздел 2 не обновляется.")
+    if not can_update_deficits(by, route):
+        raise PermissionDenied("Раздел 2 обновляет региональный методист маршрута.")
+    result = (
+        Result.objects.select_related("procedure")
+        .prefetch_related("area_scores__area")
+        .get(pk=result.pk)
+    )
+    if result.person_id != route.person_id:
+        raise ValidationError("Это результат другого работника.")
+    if result.procedure.kind == "exit":
+        raise ValidationError("Выходная диагностика оценивает маршрут и не меняет раздел 2.")
+    if result.pk == route.entry_result_id:
+        raise ValidationError("Раздел 2 уже построен на этом результате.")
+    basis = route.entry_result
+    if basis is not None and (result.taken_on, result.pk) < (basis.taken_on, basis.pk):
+        raise ValidationError(
+            f"Результат от {result.taken_on:%d.%m.%Y} старше того, на котором построен раздел 2 "
+            f"({basis.taken_on:%d.%m.%Y})."
+        )
+    route.deficits = deficits_snapshot(result)
+    route.entry_result = result
+    if any(d["is_deficit"] for d in route.deficits):
+        route.route_type = RouteType.DEFICITS
+    route.save(update_fields=["deficits", "entry_result", "route_type", "updated_at"])
+    reason = f"раздел 2 обновлён по результату диагностики от {result.taken_on:%d.%m.%Y}"
+    return _changed(by, route, expected_version, reason)
 
 
 def exit_result_for(route: Route) -> Result | None:

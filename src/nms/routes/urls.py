@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/docx/", views.route_docx, name="route-docx"),
     path("<int:pk>/step/<slug:name>/", views.route_transition, name="route-transition"),
     path("<int:pk>/texts/", views.route_texts, name="route-texts"),
+    path("<int:pk>/deficits/", views.route_update_deficits, name="route-update-deficits"),
     path("<int:pk>/general/", views.route_general_info, name="route-general-info"),
     path("<int:pk>/map/", views.item_add, name="route-item-add"),
     path("<int:pk>/map/<int:item_pk>/", views.item_detail, name="route-item"),

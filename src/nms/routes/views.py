@@ -29,7 +29,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -46,6 +46,7 @@ from nms.routes.access import roles_on
 from nms.routes.background import template_job  # noqa: F401 -- the work of jobs queued here
 from nms.routes.filters import RouteFilterSet
 from nms.routes.forms import (
+    DeficitsUpdateForm,
     GeneralInfoForm,
     ItemForm,
     ReportForm,
@@ -195,15 +196,27 @@ class RouteDetailView(RouteView):
 
     def get_context(self, route) -> dict:
         user = self.request.user
-        steps = [
-            (step, TransitionForm(initial={"version": route.version}, prefix=step.name))
-            for step in workflow.available(roles_on(user, route), route.status)
-        ]
+        steps = workflow.available(roles_on(user, route), route.status)
+        new_result = (
+            selectors.new_result_for(route) if services.can_update_deficits(user, route) else None
+        )
+        levels = selectors.map_by_level(route)
         return {
             "info": route.general_info,
-            "levels": selectors.map_by_level(route),
+            "levels": levels,
+            "overdue_count": sum(item.is_overdue for _, items in levels for item in items),
             "events": selectors.history(route),
             "steps": steps,
+            "step_form": TransitionForm(initial={"version": route.version}) if steps else None,
+            "new_result": new_result,
+            "new_deficits": [s.area.name for s in new_result.area_scores.all() if s.is_deficit]
+            if new_result
+            else [],
+            "deficits_form": DeficitsUpdateForm(
+                initial={"version": route.version, "result": new_result.pk}
+            )
+            if new_result
+            else None,
             "can_edit_map": services.can_edit_map(user, route),
             "can_fill_texts": bool(services.fillable_texts(user, route)),
             "can_fill_general_info": services.can_fill_general_info(user, route),
@@ -225,9 +238,9 @@ def route_docx(request, pk):
 def route_transition(request, pk, name):
     user = request.user
     route = selectors.route_get(user, pk)
-    form = TransitionForm(request.POST, prefix=name)
-    if not form.is_valid():
-        messages.error(request, "Добавьте комментарий к шагу.")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():  # no version: the page must send the one it showed
+        messages.error(request, "Страница устарела: обновите её и выполните шаг снова.")
     elif _attempt(
         request,
         lambda: services.transition(
@@ -235,6 +248,33 @@ def route_transition(request, pk, name):
         ),
     ):
         messages.success(request, f"Выполнено: {workflow.TRANSITIONS[name].label}.")
+    return redirect("route-detail", route.pk)
+
+
+@login_required
+@require_POST
+def route_update_deficits(request, pk):
+    """Section 2 renewed from the newer diagnostics result the route page offered."""
+    user = request.user
+    route = selectors.route_get(user, pk)
+    form = DeficitsUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Страница устарела: обновите её и повторите.")
+        return redirect("route-detail", route.pk)
+    result = get_object_or_404(
+        selectors.results_of_route_person(route), pk=form.cleaned_data["result"]
+    )
+    if _attempt(
+        request,
+        lambda: services.update_deficits_from_result(
+            route, result, user, form.cleaned_data["version"]
+        ),
+    ):
+        messages.success(
+            request,
+            f"Раздел 2 обновлён по результату диагностики от {result.taken_on:%d.%m.%Y}; "
+            "сохранена новая версия маршрута.",
+        )
     return redirect("route-detail", route.pk)
 
 

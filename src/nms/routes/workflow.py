@@ -1,4 +1,5 @@
-"""Who may move a route from which state to which (seed 002, table 1).
+"""Who may move a route from which state to which (seed 002, table 1), and which steps need a
+comment (returning and closing early; agreeing and the other steps forward do not).
 
 One table decides it; pages, the API and tests read the same table.
 """
@@ -16,6 +17,8 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     roles: frozenset
+    # A step back or out says why: returning and closing early need a comment, agreeing does not.
+    needs_comment: bool = False
 
 
 TRANSITIONS = {
@@ -47,12 +50,12 @@ TRANSITIONS = {
         ),
         Transition(
             "return", "Вернуть на доработку", (Status.COMPOSED, Status.AGREED_SCHOOL),
-            Status.DRAFT, frozenset({Role.SCHOOL, Role.METHODIST}),
+            Status.DRAFT, frozenset({Role.SCHOOL, Role.METHODIST}), needs_comment=True,
         ),
         Transition(
             "close", "Закрыть досрочно",
             tuple(s for s in Status.values if s not in FINAL_STATUSES),
-            Status.CLOSED, frozenset({Role.CNPPM, Role.METHODIST}),
+            Status.CLOSED, frozenset({Role.CNPPM, Role.METHODIST}), needs_comment=True,
         ),
     )
 }  # fmt: skip
@@ -64,6 +67,10 @@ MAP_EDITORS = {
     Status.AGREED_METHODIST: frozenset({Role.METHODIST}),
     Status.IN_PROGRESS: frozenset({Role.METHODIST}),
 }
+
+# Who renews section 2 (deficits) from a newer diagnostics result, with a new version: the regional
+# methodist (of the route, or of a route nobody took yet) and the institute's methodist.
+DEFICITS_UPDATERS = frozenset({Role.METHODIST, Role.CNPPM})
 
 
 def available(roles, status: str) -> list[Transition]:

@@ -127,6 +127,9 @@ class RouteItemSerializer(serializers.ModelSerializer):
     level = LevelField(read_only=True)
     area_name = serializers.CharField(source="area.name", **NAME)
     status = RouteItemStatusField(read_only=True)
+    is_overdue = serializers.SerializerMethodField(
+        help_text="Срок прошёл, пункт не выполнен, маршрут реализуется (просрочен)."
+    )
     reports = RouteItemReportSerializer(many=True, read_only=True)
 
     class Meta:
@@ -138,11 +141,15 @@ class RouteItemSerializer(serializers.ModelSerializer):
             "area_name",
             *services.ITEM_FIELDS[6:],
             "status",
+            "is_overdue",
             "evidence_file",
             "evidence_link",
             "reports",
         ]
         read_only_fields = fields
+
+    def get_is_overdue(self, item) -> bool:
+        return selectors.is_item_overdue(item)
 
 
 class RouteItemWriteSerializer(StrictDatesMixin, VersionSerializer, serializers.ModelSerializer):
@@ -197,6 +204,21 @@ class TransitionOptionSerializer(serializers.Serializer):
     name = TransitionField()
     label = serializers.CharField()
     target = RouteStatusField()
+    needs_comment = serializers.BooleanField(
+        help_text="Нужен ли комментарий (возврат на доработку, досрочное закрытие)."
+    )
+
+
+class NewResultSerializer(serializers.Serializer):
+    """A newer diagnostics result whose deficits differ from section 2."""
+
+    id = serializers.IntegerField()
+    taken_on = serializers.DateField()
+    procedure_name = serializers.CharField(source="procedure.name")
+    deficits = serializers.SerializerMethodField()
+
+    def get_deficits(self, result) -> list[str]:
+        return [s.area.name for s in result.area_scores.all() if s.is_deficit]
 
 
 # -- routes --------------------------------------------------------------------------------------
@@ -265,6 +287,10 @@ class RouteDetailSerializer(RouteBaseSerializer):
     can_edit_map = serializers.SerializerMethodField(
         help_text="Может ли пользователь сейчас менять карту развития."
     )
+    new_result = serializers.SerializerMethodField(
+        help_text="Более новый результат диагностики с другими дефицитами, по которому методист "
+        "может обновить раздел 2 (`POST update-deficits/`); только тем, кто может обновить."
+    )
 
     class Meta(RouteBaseSerializer.Meta):
         fields = [
@@ -284,6 +310,7 @@ class RouteDetailSerializer(RouteBaseSerializer):
             "events",
             "available_transitions",
             "can_edit_map",
+            "new_result",
             "created_at",
             "updated_at",
         ]
@@ -301,6 +328,13 @@ class RouteDetailSerializer(RouteBaseSerializer):
 
     def get_can_edit_map(self, route) -> bool:
         return services.can_edit_map(self.context["request"].user, route)
+
+    @extend_schema_field(NewResultSerializer(allow_null=True))
+    def get_new_result(self, route):
+        if not services.can_update_deficits(self.context["request"].user, route):
+            return None
+        result = selectors.new_result_for(route)
+        return NewResultSerializer(result).data if result else None
 
 
 def methodist_field():
@@ -325,6 +359,12 @@ class RouteCreateSerializer(serializers.Serializer):
 class TransitionSerializer(VersionSerializer):
     name = TransitionField(label="Шаг")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeficitsUpdateSerializer(VersionSerializer):
+    result = serializers.IntegerField(
+        label="Результат диагностики", help_text="`new_result.id` из карточки маршрута."
+    )
 
 
 class GeneralInfoUpdateSerializer(VersionSerializer):

@@ -58,6 +58,7 @@ from nms.routes.api.serializers import (
     AreaSuggestionsSerializer,
     ConflictSerializer,
     DashboardSerializer,
+    DeficitsUpdateSerializer,
     GeneralInfoUpdateSerializer,
     OutcomesSummarySerializer,
     ReportCreateSerializer,
@@ -197,11 +198,26 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=TransitionSerializer, responses={200: RouteDetailSerializer, **STALE})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        """Шаг маршрута по таблице участников (seed 002): только своей роли, с комментарием."""
+        """Шаг маршрута по таблице участников (seed 002): только своей роли; комментарий
+        обязателен для возврата на доработку и досрочного закрытия (`needs_comment`)."""
         route = self.get_object()
         data = valid(TransitionSerializer, request)
         with route_errors(route):
             services.transition(request.user, route, data["name"], data["comment"], data["version"])
+        return self._detail(route)
+
+    @extend_schema(
+        request=DeficitsUpdateSerializer, responses={200: RouteDetailSerializer, **STALE}
+    )
+    @action(detail=True, methods=["post"], url_path="update-deficits")
+    def update_deficits(self, request, pk=None):
+        """Раздел 2 по более новому результату диагностики работника (`new_result`), новой
+        версией маршрута; обновляет региональный методист маршрута или методист института."""
+        route = self.get_object()
+        data = valid(DeficitsUpdateSerializer, request)
+        result = get_object_or_404(selectors.results_of_route_person(route), pk=data["result"])
+        with route_errors(route):
+            services.update_deficits_from_result(route, result, request.user, data["version"])
         return self._detail(route)
 
     @extend_schema(

@@ -116,9 +116,190 @@
     update();
   }
 
+  // Wide tables scroll inside their box (nms.css .table-box), not the page: a table.table that a
+  // template did not wrap is wrapped here.
+  function boxTables(root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("table.table") : [];
+    Array.prototype.forEach.call(tables, function (table) {
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("table-box") || parent.classList.contains("scroll-x")) return;
+      var box = document.createElement("div");
+      box.className = "table-box";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
+  // Searchable selects: a single <select> with many options (or data-searchable) gets a text box
+  // that narrows its options as one types (every word must occur; ё is е), arrows and Enter to
+  // choose, Escape to leave it as it was. The <select> stays in the form (hidden) and gets the
+  // value, with a "change" event as if chosen in it.
+  var SEARCHABLE_FROM = 20;
+  var SHOWN = 50;
+  var counter = 0;
+  function normalise(text) {
+    return (text || "").toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
+  }
+  function searchable(select) {
+    return !select.multiple && !select.dataset.searchBound &&
+      (select.hasAttribute("data-searchable") || select.options.length >= SEARCHABLE_FROM);
+  }
+  function makeSearchable(select) {
+    select.dataset.searchBound = "1";
+    counter += 1;
+    var box = document.createElement("div");
+    box.className = "autocomplete";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.autocomplete = "off";
+    input.id = (select.id || "select-" + counter) + "_search";
+    var empty = select.querySelector('option[value=""]');
+    var emptyText = empty && !/^-+$/.test(empty.text.trim()) ? empty.text.trim() + " · " : "";
+    input.placeholder = emptyText + "поиск среди " + (select.options.length - (empty ? 1 : 0));
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    var list = document.createElement("ul");
+    list.id = input.id + "_list";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    input.setAttribute("aria-controls", list.id);
+    // A hidden required <select> would block the form without a word: the server checks it.
+    select.required = false;
+    select.parentNode.insertBefore(box, select);
+    box.appendChild(input);
+    box.appendChild(list);
+    box.appendChild(select);
+    select.hidden = true;
+    select.setAttribute("data-autocomplete-select", "");
+    if (select.id) {
+      document.querySelectorAll('label[for="' + select.id + '"]').forEach(function (label) {
+        label.htmlFor = input.id;
+      });
+    }
+    var options = Array.prototype.map.call(select.options, function (option) {
+      return { value: option.value, text: option.text, key: normalise(option.text) };
+    });
+    var active = -1;
+    function currentText() {
+      var option = select.options[select.selectedIndex];
+      return option && option.value !== "" ? option.text : "";
+    }
+    input.value = currentText();
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      active = -1;
+    }
+    function highlight(index) {
+      var items = list.querySelectorAll("li[data-value]");
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      items.forEach(function (item, i) {
+        item.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(value) {
+      select.value = value;
+      input.value = currentText();
+      close();
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    function render() {
+      var words = normalise(input.value).split(" ").filter(Boolean);
+      var found = options.filter(function (o) {
+        return o.value !== "" && words.every(function (w) { return o.key.indexOf(w) >= 0; });
+      });
+      list.innerHTML = "";
+      found.slice(0, SHOWN).forEach(function (o) {
+        var item = document.createElement("li");
+        item.setAttribute("role", "option");
+        item.dataset.value = o.value;
+        item.textContent = o.text;
+        list.appendChild(item);
+      });
+      if (!found.length || found.length > SHOWN) {
+        var note = document.createElement("li");
+        note.className = "muted";
+        note.textContent = found.length ? "…и ещё " + (found.length - SHOWN) + ": уточните запрос" : "Ничего не найдено";
+        list.appendChild(note);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+      if (found.length) highlight(0);
+    }
+    input.addEventListener("input", render);
+    input.addEventListener("focus", function () { input.select(); });
+    input.addEventListener("change", function (event) { event.stopPropagation(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (list.hidden) render();
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter") {
+        if (list.hidden) return;
+        event.preventDefault();
+        var items = list.querySelectorAll("li[data-value]");
+        if (active >= 0 && items[active]) choose(items[active].dataset.value);
+      } else if (event.key === "Escape") {
+        event.preventDefault();  // a search box would clear itself
+        input.value = currentText();
+        close();
+      }
+    });
+    list.addEventListener("mousedown", function (event) {
+      event.preventDefault();  // the text box keeps the focus
+      var item = event.target.closest("li[data-value]");
+      if (item) choose(item.dataset.value);
+    });
+    input.addEventListener("blur", function () {
+      if (!normalise(input.value) && select.querySelector('option[value=""]')) {
+        if (select.value !== "") choose("");
+      } else {
+        input.value = currentText();
+      }
+      close();
+    });
+  }
+  function searchableSelects(root) {
+    var selects = root.querySelectorAll ? root.querySelectorAll("select") : [];
+    Array.prototype.forEach.call(selects, function (select) {
+      if (searchable(select)) makeSearchable(select);
+    });
+  }
+
+  // Typography the server did not do (text from data, pages of other templates): «№ 6» and
+  // «94,44 %» are never broken across lines (nms.common.text.typography does it on the server).
+  var NUMERO = /№\s+(?=\S)/g;
+  var PERCENT = /(\d)[ \t\n]+%/g;
+  function typography(root) {
+    var start = root.nodeType === 1 || root.nodeType === 9 ? root : null;
+    if (!start) return;
+    var walker = document.createTreeWalker(start, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var parent = node.parentNode;
+        if (!parent || /^(SCRIPT|STYLE|TEXTAREA|PRE|CODE)$/.test(parent.nodeName)) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return /№|%/.test(node.nodeValue) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var fixed = node.nodeValue.replace(NUMERO, "№\u00a0").replace(PERCENT, "$1\u00a0%");
+      if (fixed !== node.nodeValue) node.nodeValue = fixed;
+    });
+  }
+
   function init(root) {
     applyStyles(root);
     showKindFields(root);
+    boxTables(root);
+    searchableSelects(root);
+    typography(root === document ? document.body : root);
   }
 
   if (document.readyState === "loading") {

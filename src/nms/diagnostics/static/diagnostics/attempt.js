@@ -1,6 +1,9 @@
 // Online testing: each answer is saved as soon as it changes; an answer that could not be sent
 // (no connection) is sent again until it is saved. The countdown starts from the seconds left
 // by the server's deadline; the server refuses answers after it whatever this page shows.
+// «Отвечено N из M» and the links to the unanswered items follow the answers as they are given;
+// the submission's confirmation names the unanswered items (the server asks the same without
+// JavaScript: `confirmed` is sent only once the person has agreed here).
 (function () {
   "use strict";
   const sheet = document.getElementById("answer-sheet");
@@ -77,6 +80,43 @@
     typing.clear();
   }
 
+  // An item is answered when something is chosen or typed (as the server keeps it: an item
+  // cleared again has no response).
+  function isAnswered(form) {
+    return Array.from(form.querySelectorAll("input[name=value], select[name=value]")).some((el) =>
+      el.type === "radio" || el.type === "checkbox" ? el.checked : el.value.trim() !== "",
+    );
+  }
+
+  function unansweredForms() {
+    return Array.from(sheet.querySelectorAll("form.question")).filter((form) => !isAnswered(form));
+  }
+
+  function unansweredText(forms) {
+    const listed = forms.map((form) => form.dataset.position).join(", ");
+    return (forms.length === 1 ? "Не отвечено задание " : "Не отвечены задания ") + listed + ".";
+  }
+
+  const progress = document.getElementById("attempt-progress");
+  function showProgress() {
+    if (!progress) return;
+    const missing = unansweredForms();
+    const total = sheet.querySelectorAll("form.question").length;
+    document.getElementById("answered-count").textContent = String(total - missing.length);
+    const links = document.getElementById("unanswered-links");
+    links.replaceChildren();
+    missing.forEach((form, index) => {
+      if (index) links.append(", ");
+      const link = document.createElement("a");
+      link.href = "#" + form.id;
+      link.textContent = form.dataset.position;
+      links.append(link);
+    });
+    document.getElementById("unanswered").hidden = missing.length === 0;
+  }
+  sheet.addEventListener("change", showProgress);
+  sheet.addEventListener("input", showProgress);
+
   sheet.addEventListener("change", (event) => {
     const form = event.target.closest("form");
     if (!form) return;
@@ -104,7 +144,12 @@
   const submitForm = document.getElementById("submit-form");
   submitForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (!window.confirm(submitForm.dataset.confirm)) return;
+    const missing = unansweredForms();
+    const question = submitForm.dataset.confirmText;
+    if (!window.confirm(missing.length ? unansweredText(missing) + " " + question : question)) {
+      return;
+    }
+    submitForm.elements.namedItem("confirmed").value = "1";
     flushTyping();
     await Promise.all(chains.values());
     if (unsaved.size && !closed) {

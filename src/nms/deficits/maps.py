@@ -41,6 +41,7 @@ from nms.common.xlsx import workbook_bytes, write_row
 from nms.diagnostics import selectors
 from nms.diagnostics.models import AreaScore, Procedure, ProcedureKind, Result
 from nms.itembank.models import CompetencyArea
+from nms.registry.access import person_q
 from nms.registry.models import Employment, Municipality, Organization, Person, Subject
 from nms.registry.selectors import filter_people
 
@@ -115,7 +116,8 @@ def counted_q(user, filters: MapFilters, to_result: str = "") -> Q:
     map an order of magnitude better that way.
     """
     p = to_result
-    q = Q(**{f"{p}person__in": scope_of(user).people()})
+    # The people's rule on the joined person (the breakdowns join it anyway).
+    q = person_q(scope_of(user), f"{p}person__")
     if filters.municipality or filters.organization or filters.subject:
         people = filter_people(
             Person.objects.all(),

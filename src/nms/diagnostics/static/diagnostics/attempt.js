@@ -10,7 +10,8 @@
   if (!sheet) return;
   const RETRY_MS = 5000;
   const TYPING_MS = 700;
-  const chains = new Map(); // form -> promise of its last save (saves of one item go in order)
+  // Saves go one at a time, in the order given: one person never has two answers in flight.
+  let queue = Promise.resolve();
   const unsaved = new Set(); // forms whose latest answer the server has not confirmed
   const typing = new Map(); // form -> timer of a text answer being typed
   let closed = false;
@@ -59,9 +60,8 @@
   function save(form) {
     unsaved.add(form);
     showStatus(form, "Сохранение…", "ok");
-    const chain = (chains.get(form) || Promise.resolve()).then(() => send(form));
-    chains.set(form, chain);
-    return chain;
+    queue = queue.then(() => send(form));
+    return queue;
   }
 
   function scheduleRetry() {
@@ -151,7 +151,7 @@
     }
     submitForm.elements.namedItem("confirmed").value = "1";
     flushTyping();
-    await Promise.all(chains.values());
+    await queue;
     if (unsaved.size && !closed) {
       window.alert("Не все ответы сохранены: проверьте связь с интернетом и повторите.");
       return;
@@ -172,7 +172,7 @@
       if (left === 0) {
         clearInterval(timer);
         flushTyping();
-        Promise.all(chains.values()).then(() => closed || close());
+        queue.then(() => closed || close());
       }
     };
     const timer = setInterval(tick, 1000);

@@ -23,6 +23,13 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _figures_live(settings):
+    """Territory figures are recomputed on every view in tests (tests/common/test_aggregates.py
+    checks keeping them)."""
+    settings.NMS_AGGREGATE_SECONDS = 0
+
+
 @pytest.fixture
 def region(db):
     return RegionFactory()

@@ -8,6 +8,8 @@ ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue in the database,
                        run by `nms db_worker`), "immediate" (inside the request, no worker) or the
                        dotted path of a django-tasks backend class
+NMS_AGGREGATE_SECONDS  a territory's figures (deficit map, home page) are kept this long (300 s;
+                       0 recomputes on every view); the page shows when they were computed
 NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
 NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
 NMS_SYNC_ACCOUNTS_LIMIT accounts for more people than this are issued by a job (300)
@@ -163,6 +165,7 @@ _TASK_BACKENDS = {
 }
 _tasks_backend = os.environ.get("NMS_TASKS_BACKEND", "database").strip() or "database"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+NMS_AGGREGATE_SECONDS = int(os.environ.get("NMS_AGGREGATE_SECONDS", "300"))  # common.aggregates
 NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
 NMS_SYNC_ROUTES_LIMIT = int(os.environ.get("NMS_SYNC_ROUTES_LIMIT", "200"))
 NMS_SYNC_ACCOUNTS_LIMIT = int(os.environ.get("NMS_SYNC_ACCOUNTS_LIMIT", "300"))  # else a job

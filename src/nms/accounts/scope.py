@@ -54,6 +54,13 @@ class Scope:
         roles = {Role(r) for r in roles}
         return Scope(self.user, [a for a in self.assignments if Role(a.role) in roles])
 
+    @property
+    def signature(self) -> str:
+        """Names what this scope may see: a figure kept for it (`nms.common.aggregates`) is
+        not shown once an assignment changes."""
+        held = ",".join(f"{a.role}.{a.pk or 0}.{a.version or 0}" for a in self.assignments)
+        return f"{self.user.pk}:{held}"
+
     def of_role(self, role) -> list[RoleAssignment]:
         return [a for a in self.assignments if a.role == role]
 

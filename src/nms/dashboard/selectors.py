@@ -17,7 +17,7 @@ per chart; none per row.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from nms.accounts.models import Role, RoleAssignment
 from nms.accounts.scope import ROLE_ORDER, Scope, describe, scope_of
+from nms.common import aggregates
 from nms.common.text import plural
 from nms.deficits import maps
 from nms.diagnostics.models import Attempt, Membership, Procedure, Result
@@ -158,13 +159,15 @@ class Section:
     todos: list[Todo] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    computed_at: datetime | None = None  # when the figures and charts were computed (kept)
 
 
 class _Page:
     """What the sections share: the user, their whole scope, and checks made once per page."""
 
-    def __init__(self, user):
+    def __init__(self, user, refresh: bool = False):
         self.user = user
+        self.refresh = refresh
         self.scope = scope_of(user)
         self.today = routes.today()
         self.lists = _Lists(user)
@@ -179,9 +182,9 @@ class _Page:
         return self._can_see_maps
 
 
-def home_sections(user) -> list[Section]:
+def home_sections(user, *, refresh: bool = False) -> list[Section]:
     """The sections of the user's home page, one per role (per assignment where bound)."""
-    page = _Page(user)
+    page = _Page(user, refresh)
     sections = []
     for role in ROLE_ORDER:
         if role not in page.scope.roles:
@@ -317,6 +320,23 @@ class _Lists:
 # -- a territory: registry, diagnostics, routes, charts -------------------------------------------
 def _params(binding: dict) -> dict:
     return {name: str(obj.pk) for name, obj in binding.items()}
+
+
+def _figures(page: _Page, binding: dict, *, charts: bool = True) -> dict:
+    """A section's figures and charts over its territory, kept for a while
+    (`nms.common.aggregates`: they group the whole territory; the page says when they were
+    computed). To-do lists are never kept: they change with the user's own steps."""
+    key = ":".join(
+        ["home", page.scope.signature, str(charts)]
+        + [f"{name}={obj.pk}" for name, obj in sorted(binding.items())]
+    )
+    kept = aggregates.kept(
+        key,
+        lambda: (_territory(page, binding), _charts(page, binding) if charts else []),
+        refresh=page.refresh,
+    )
+    blocks, chart_list = kept.value
+    return {"blocks": blocks, "charts": chart_list, "computed_at": kept.computed_at}
 
 
 def _territory(page: _Page, binding: dict) -> list[Block]:
@@ -658,7 +678,7 @@ def _school(page: _Page, scope: Scope, assignment: RoleAssignment) -> Section:
                 "У всех работников есть ИОМ.",
             ),
         ],
-        blocks=_territory(page, {"organization": assignment.organization}),
+        **_figures(page, {"organization": assignment.organization}, charts=False),
     )
 
 
@@ -668,8 +688,7 @@ def _municipal(page: _Page, scope: Scope, assignment: RoleAssignment) -> Section
         Role.MUNICIPAL,
         Role.MUNICIPAL.label,
         note=str(assignment.municipality),
-        blocks=_territory(page, binding),
-        charts=_charts(page, binding),
+        **_figures(page, binding),
     )
 
 
@@ -693,8 +712,7 @@ def _cnppm(page: _Page, scope: Scope, assignment) -> Section:
                 "Нет маршрутов, ожидающих аудита.",
             ),
         ],
-        blocks=_territory(page, {}),
-        charts=_charts(page, {}),
+        **_figures(page, {}),
     )
 
 
@@ -703,8 +721,7 @@ def _ministry(page: _Page, scope: Scope, assignment) -> Section:
         Role.MINISTRY,
         Role.MINISTRY.label,
         note=_notes(scope),
-        blocks=_territory(page, {}),
-        charts=_charts(page, {}),
+        **_figures(page, {}),
     )
 
 
@@ -713,8 +730,7 @@ def _admin(page: _Page, scope: Scope, assignment) -> Section:
         Role.ADMIN,
         Role.ADMIN.label,
         note="Вся система",
-        blocks=_territory(page, {}),
-        charts=_charts(page, {}),
+        **_figures(page, {}),
     )
 
 

@@ -3,12 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from nms.common import aggregates
 from nms.dashboard import selectors
 
 
 @login_required
 def home(request):
-    sections = selectors.home_sections(request.user)
+    sections = selectors.home_sections(request.user, refresh=aggregates.wants_refresh(request))
     return render(
         request,
         "dashboard/home.html",

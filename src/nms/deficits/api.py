@@ -13,6 +13,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nms.common import aggregates
 from nms.common.api import StrictDateField
 from nms.deficits import maps
 from nms.deficits.views import MapFilterForm
@@ -68,6 +69,9 @@ class DeficitMapSerializer(serializers.Serializer):
     areas = AreaSerializer(many=True)
     rows = RowSerializer(many=True)
     total = RowSerializer()
+    computed_at = serializers.DateTimeField(
+        help_text="когда посчитана: карта хранится NMS_AGGREGATE_SECONDS секунд"
+    )
 
 
 class ProfileSerializer(serializers.Serializer):
@@ -94,11 +98,16 @@ class DeficitMapView(APIView):
         parameters=[
             OpenApiParameter("breakdown", OpenApiTypes.STR, enum=list(maps.BREAKDOWNS)),
             *FILTER_PARAMETERS,
+            OpenApiParameter(
+                "refresh", OpenApiTypes.STR, enum=["1"], description="1 — пересчитать сейчас"
+            ),
         ],
         responses=DeficitMapSerializer,
     )
     def get(self, request):
-        deficit_map = maps.deficit_map(request.user, _filters(request))
+        deficit_map = maps.deficit_map(
+            request.user, _filters(request), refresh=aggregates.wants_refresh(request)
+        )
         return Response(DeficitMapSerializer(deficit_map).data)
 
 

@@ -13,7 +13,8 @@ municipality or organization) make rows, so part-time jobs elsewhere do not leak
 """
 
 import colorsys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.db.models import (
     BigIntegerField,
@@ -37,6 +38,7 @@ from openpyxl.utils import get_column_letter
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
+from nms.common import aggregates
 from nms.common.xlsx import workbook_bytes, write_row
 from nms.diagnostics import selectors
 from nms.diagnostics.models import AreaScore, Procedure, ProcedureKind, Result
@@ -178,6 +180,7 @@ class DeficitMap:
     areas: list[CompetencyArea]
     rows: list[Row]
     total: Row
+    computed_at: datetime | None = None  # kept for a while: `nms.common.aggregates`
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,27 @@ def _people(person: str, repeats: bool, **condition) -> Count:
     return Count(person, distinct=True, filter=where) if repeats else Count(person, filter=where)
 
 
-def deficit_map(user, filters: MapFilters) -> DeficitMap:
+def deficit_map(user, filters: MapFilters, *, refresh: bool = False) -> DeficitMap:
+    """The map for the user's scope and the filters, computed at most once in
+    `NMS_AGGREGATE_SECONDS` for the same scope and filters (its `computed_at` says when)."""
+    key = ":".join(
+        [
+            "deficit-map",
+            scope_of(user).signature,
+            filters.breakdown,
+            filters.kind,
+            *(str(getattr(obj, "pk", "")) for obj in _filter_objects(filters)),
+        ]
+    )
+    kept = aggregates.kept(key, lambda: _computed_map(user, filters), refresh=refresh)
+    return replace(kept.value, computed_at=kept.computed_at)
+
+
+def _filter_objects(filters: MapFilters) -> tuple:
+    return (filters.municipality, filters.organization, filters.subject, filters.procedure)
+
+
+def _computed_map(user, filters: MapFilters) -> DeficitMap:
     """The map in four grouped queries (and the areas), whatever the number of people: per area
     and per row × area over the counted results' stored area scores, per row and in all over
     the counted results."""

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from nms.accounts.scope import scope_of
+from nms.common import aggregates
 from nms.common.pagination import paginate
 from nms.common.views import require, xlsx_response
 from nms.common.widgets import FastSelect
@@ -105,7 +106,7 @@ def deficit_map_page(request):
     require(maps.can_see_maps(request.user))
     form = MapFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    deficit_map = maps.deficit_map(request.user, filters)
+    deficit_map = maps.deficit_map(request.user, filters, refresh=aggregates.wants_refresh(request))
     title = f"Карта профессиональных дефицитов ({maps.BREAKDOWNS[filters.breakdown]})"
     if request.GET.get("format") == "xlsx":
         content = maps.map_xlsx(deficit_map, filters, title)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 
 from nms.accounts.scope import scope_of
-from nms.common import links, text
+from nms.common import aggregates, links, text
 
 register = template.Library()
 
@@ -12,6 +12,7 @@ register = template.Library()
 def query_with(context, **changes):
     """The current query string with some parameters replaced (for pagination and sorting)."""
     params = context["request"].GET.copy()
+    params.pop(aggregates.REFRESH_PARAM, None)  # a recomputation is asked for once, not carried on
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)
@@ -92,3 +93,9 @@ def num(value) -> str:
         return text.group_digits(int(value))
     except (TypeError, ValueError):
         return value
+
+
+@register.simple_tag
+def kept_minutes() -> int:
+    """How long territory figures are kept (`nms.common.aggregates`), in whole minutes; 0: never."""
+    return aggregates.kept_minutes()

@@ -5,6 +5,7 @@ SECRET_KEY     secret key (default: generated once into var/secret_key)
 DEBUG          "1"/"true" to turn debug on (default off)
 TIME_ZONE      time zone (default Europe/Moscow)
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+CONN_MAX_AGE   seconds a worker keeps its database connection (60; 0 opens one per request)
 NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue in the database,
                        run by `nms db_worker`), "immediate" (inside the request, no worker) or the
                        dotted path of a django-tasks backend class
@@ -143,7 +144,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'nms.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A connection kept by each worker: PostgreSQL starts a process per connection, which
+        # cost more than a list page's queries did. Checked before reuse after an error.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

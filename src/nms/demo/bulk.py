@@ -34,7 +34,7 @@ def insert(model, objs: list, *, history_reason: str | None = None) -> None:
             model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
         return
     meta = model._meta
-    fields = meta.concrete_fields
+    fields = [f for f in meta.concrete_fields if not getattr(f, "generated", False)]
     _prepare(fields, objs, connection.alias)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -94,7 +94,11 @@ def insert_rows(model, rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "generated", False)
+    ]
     defaults = {f.attname: f.get_default() for f in fields}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -121,7 +125,8 @@ def _value(field, value):
 
 
 def _copy(cursor, connection, table: str, fields, objs, *, tail=(), as_tuples=False) -> None:
-    """COPY the `fields` of `objs` (or of rows already in field order) into `table`."""
+    """COPY the `fields` of `objs` (or of rows already in field order) into `table`; generated
+    columns (e.g. `Route.work_rank`) are left out by the callers: the database fills them."""
     quote = connection.ops.quote_name
     columns = [f.column for f in fields]  # the `tail` values go to the last fields
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"

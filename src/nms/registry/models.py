@@ -143,6 +143,8 @@ class Organization(models.Model):
             models.Index(fields=["region", "short_name", "id"], name="organization_region_order"),
         ]
 
+    LABEL_FIELD = "short_name"  # what __str__ shows: long selects read the column alone
+
     def __str__(self):
         return self.short_name
 

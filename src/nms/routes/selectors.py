@@ -5,7 +5,6 @@ from datetime import date
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -15,9 +14,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -120,31 +118,32 @@ def register(user, *, on: date | None = None) -> QuerySet[Route]:
             items_total=_item_count(),
             items_done=_item_count(status=ItemStatus.DONE),
             is_overdue=_has_overdue(on) & Q(status__in=(Status.IN_PROGRESS, Status.AUDIT)),
+            section_organization=KT("general_info__organization_short"),
+            section_municipality=KT("general_info__municipality"),
         )
         .order_by(*WORK_FIRST)
     )
 
 
-# The register's order: what needs work first — routes being agreed, then under way, then drafts
-# (the workflow's order) — and the completed and closed ones last; the nearest end first.
-STATUS_RANK = {
-    Status.COMPOSED: 0,
-    Status.AGREED_SCHOOL: 1,
-    Status.AGREED_METHODIST: 2,
-    Status.AUDIT: 3,
-    Status.IN_PROGRESS: 4,
-    Status.DRAFT: 5,
-    Status.COMPLETED: 6,
-    Status.CLOSED: 7,
-}
-WORK_FIRST = (
-    Case(
-        *(When(status=status, then=Value(rank)) for status, rank in STATUS_RANK.items()),
-        default=Value(len(STATUS_RANK)),
-    ),
-    "ends_on",
-    "-id",
+# What a route holds beyond its register row: sections 1–2 (JSON) and the texts. The page and the
+# API list never show them, and sorting a region's routes with them spilled to disk (8 MB).
+BEYOND_THE_ROW = (
+    "general_info",
+    "deficits",
+    "evaluation",
+    "self_evaluation",
+    "school_proposals",
+    "closed_reason",
 )
+
+
+def register_rows(user, *, on: date | None = None) -> QuerySet[Route]:
+    """The register for a page of rows (the list page, the API list): without the sections."""
+    return register(user, on=on).defer(*BEYOND_THE_ROW)
+
+
+# The register's order: what needs work first (`Route.work_rank`, indexed), the nearest end first.
+WORK_FIRST = ("work_rank", "ends_on", "-id")
 
 
 def filter_register(

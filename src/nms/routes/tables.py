@@ -17,7 +17,7 @@ EMPTY = "—"
 # -- the register ------------------------------------------------------------------------------
 def organization(route) -> str:
     """The organization of section 1 (the person's main employment when the route was made)."""
-    return (route.general_info or {}).get("organization_short") or ""
+    return route.section_organization or ""  # annotated by selectors.register
 
 
 def period(route) -> str:

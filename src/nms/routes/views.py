@@ -109,7 +109,7 @@ class RouteListView(ScopedListView):
     filtered again as the user saw it) — and the «Документы ИОМ» button (`route_documents`)."""
 
     model = Route
-    selector = staticmethod(selectors.register)
+    selector = staticmethod(selectors.register_rows)
     filterset_class = RouteFilterSet
     table = RouteTable
     template_name = "routes/route_list.html"

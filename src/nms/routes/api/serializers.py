@@ -252,8 +252,8 @@ class RouteBaseSerializer(serializers.ModelSerializer):
 class RouteRowSerializer(RouteBaseSerializer):
     """A row of the register: from the route, its person and methodist and the annotations."""
 
-    organization = serializers.CharField(source="general_info.organization_short", read_only=True)
-    municipality = serializers.CharField(source="general_info.municipality", read_only=True)
+    organization = serializers.CharField(source="section_organization", read_only=True)
+    municipality = serializers.CharField(source="section_municipality", read_only=True)
     items_total = serializers.IntegerField(read_only=True)
     items_done = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)

@@ -164,7 +164,9 @@ class RouteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "export", "documents"):
+        if self.action == "list":
+            return selectors.register_rows(user)
+        if self.action in ("export", "documents"):
             return selectors.register(user)
         if self.action == "retrieve":
             return selectors.routes_detailed(user)

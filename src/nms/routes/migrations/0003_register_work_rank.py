@@ -5,22 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('diagnostics', '0005_perf_indexes'),
-        ('registry', '0005_perf_indexes'),
-        ('routes', '0002_competency_areas_in_itembank'),
+        ("diagnostics", "0005_perf_indexes"),
+        ("registry", "0005_perf_indexes"),
+        ("routes", "0002_competency_areas_in_itembank"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='route',
-            name='work_rank',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(status='composed', then=models.Value(0)), models.When(status='agreed_school', then=models.Value(1)), models.When(status='agreed_methodist', then=models.Value(2)), models.When(status='audit', then=models.Value(3)), models.When(status='in_progress', then=models.Value(4)), models.When(status='draft', then=models.Value(5)), models.When(status='completed', then=models.Value(6)), models.When(status='closed', then=models.Value(7)), default=models.Value(8)), output_field=models.PositiveSmallIntegerField()),
+            model_name="route",
+            name="work_rank",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(status="composed", then=models.Value(0)),
+                    models.When(status="agreed_school", then=models.Value(1)),
+                    models.When(status="agreed_methodist", then=models.Value(2)),
+                    models.When(status="audit", then=models.Value(3)),
+                    models.When(status="in_progress", then=models.Value(4)),
+                    models.When(status="draft", then=models.Value(5)),
+                    models.When(status="completed", then=models.Value(6)),
+                    models.When(status="closed", then=models.Value(7)),
+                    default=models.Value(8),
+                ),
+                output_field=models.PositiveSmallIntegerField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='route',
-            index=models.Index(fields=['work_rank', 'ends_on', '-id'], name='route_work_first'),
+            model_name="route",
+            index=models.Index(fields=["work_rank", "ends_on", "-id"], name="route_work_first"),
         ),
     ]

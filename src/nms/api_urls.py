@@ -16,9 +16,17 @@ from nms.accounts.api_provisioning import IssueAccountsView
 from nms.common.api_jobs import JobViewSet
 from nms.deficits import api as deficits
 from nms.diagnostics import api as diagnostics
+from nms.events import api as events
 from nms.itembank import api as itembank
+from nms.mentoring import api as mentoring
+from nms.monitoring import api as monitoring
+from nms.programs import api as programs
 from nms.registry import api as registry
 from nms.routes import api as routes
+from nms.support import api as support
+
+# Apps above routes declare their resources in their api.py: ROUTES (viewsets) and PATHS.
+APPS = (programs, events, support, mentoring, monitoring)
 
 # An id in a path: digits only; one too big for the database is refused by the viewsets
 # (nms.common.api.IdLookupMixin) or finds nothing (Django's lookups on integer fields).
@@ -85,6 +93,11 @@ register_plain("routes/items", routes.RouteItemViewSet, "api-route-item")
 register_plain("routes/reports", routes.RouteReportViewSet, "api-route-report")
 register_plain("routes", routes.RouteViewSet, "api-route")
 
+# -- activities, support, mentoring, monitoring (each app's api.ROUTES) --------------------------
+for app in APPS:
+    for prefix, viewset, basename in app.ROUTES:
+        register_plain(prefix, viewset, basename)
+
 # -- background jobs (imports, big exports) --------------------------------------------------------
 register_plain("jobs", JobViewSet, "api-job")
 
@@ -122,4 +135,5 @@ urlpatterns = [
         deficits.ClusterMembersView.as_view(),
         name="api-cluster-members",
     ),
+    *(app_path for app in APPS for app_path in app.PATHS),
 ]

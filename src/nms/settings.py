@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     "nms.diagnostics",
     "nms.deficits",
     "nms.routes",
+    "nms.programs",
+    "nms.events",
+    "nms.support",
+    "nms.mentoring",
+    "nms.monitoring",
     "nms.dashboard",
     "nms.demo",
 ]

@@ -17,5 +17,10 @@ urlpatterns = [
     path("diagnostics/", include("nms.itembank.urls")),
     path("diagnostics/", include("nms.diagnostics.urls")),
     path("routes/", include("nms.routes.urls")),
+    path("programs/", include("nms.programs.urls")),
+    path("events/", include("nms.events.urls")),
+    path("support/", include("nms.support.urls")),
+    path("mentoring/", include("nms.mentoring.urls")),
+    path("monitoring/", include("nms.monitoring.urls")),
     path("jobs/", include("nms.common.job_urls")),
 ]

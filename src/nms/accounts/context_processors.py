@@ -19,16 +19,26 @@ class NavItem:
     own_card: bool = False  # the user's own person card (a teacher's «Моя карточка»)
 
 
-NAVIGATION = (
-    NavItem("home", "Главная", "home"),
-    NavItem("organizations", "Организации", "organization-list", action=TOOLS),
-    NavItem("people", "Работники", "person-list", action=TOOLS),
-    NavItem("own-card", "Моя карточка", "person-detail", own_card=True),
-    NavItem("diagnostics", "Диагностика", "diagnostics-home"),
-    NavItem("routes", "ИОМ", "route-list"),
-    NavItem("import", "Импорт", "registry-import", action="registry.edit_people"),
-    NavItem("api", "API", "api-docs", action=TOOLS),
-)
+# The header's order; apps above the accounts add their sections with `register_nav` when ready.
+NAVIGATION = [
+    (10, NavItem("home", "Главная", "home")),
+    (20, NavItem("organizations", "Организации", "organization-list", action=TOOLS)),
+    (30, NavItem("people", "Работники", "person-list", action=TOOLS)),
+    (40, NavItem("own-card", "Моя карточка", "person-detail", own_card=True)),
+    (50, NavItem("diagnostics", "Диагностика", "diagnostics-home")),
+    (60, NavItem("routes", "ИОМ", "route-list")),
+    (90, NavItem("import", "Импорт", "registry-import", action="registry.edit_people")),
+    (100, NavItem("api", "API", "api-docs", action=TOOLS)),
+]
+
+
+def register_nav(order: int, item: NavItem) -> None:
+    """Add an app's section to the header at `order` (see NAVIGATION); once per key."""
+    if all(existing.key != item.key for _, existing in NAVIGATION):
+        NAVIGATION.append((order, item))
+        NAVIGATION.sort(key=lambda entry: entry[0])
+
+
 USER_MENU = (
     NavItem("tokens", "Токены API", "api-tokens", action=TOOLS),
     NavItem("password", "Сменить пароль", "password_change"),
@@ -56,7 +66,7 @@ def navigation(request) -> dict:
     """The header's links: an item is shown when the scope allows its action and the page would
     answer the user (nms.common.links) — the same checks the pages make."""
     scope = scope_of(request.user)
-    items = _links(request, scope, NAVIGATION)
+    items = _links(request, scope, [item for _, item in NAVIGATION])
     current = request.path
     best = max(
         (i for i in items if current.startswith(i["url"]) and i["url"] != reverse("home")),

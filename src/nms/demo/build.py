@@ -1,12 +1,23 @@
 """The whole demo region: registry and accounts, then diagnostics, then routes built on them."""
 
 import gc
+from importlib import import_module
 
 from django.db import connection, transaction
 
 from nms.demo.diagnostics import generate_diagnostics
 from nms.demo.generator import check_sizes, generate_region
 from nms.demo.routes import generate_routes
+
+# The apps above routes make their share of the region, in this order (support draws on
+# completions and contests, monitoring on everything): each module's generate(region, seed, today).
+APP_STEPS = (
+    "nms.programs.demo",
+    "nms.events.demo",
+    "nms.support.demo",
+    "nms.mentoring.demo",
+    "nms.monitoring.demo",
+)
 
 
 def build_demo_region(*, seed: int = 1, **sizes) -> str:
@@ -26,6 +37,11 @@ def build_demo_region(*, seed: int = 1, **sizes) -> str:
             diagnostics = generate_diagnostics(summary.region, seed=seed, today=summary.today)
             gc.collect()
             routes = generate_routes(summary.region, seed=seed, today=summary.today)
+            app_lines = []
+            for step in APP_STEPS:
+                line = import_module(step).generate(summary.region, seed=seed, today=summary.today)
+                app_lines.append(line)
+                gc.collect()
     finally:
         if collecting:
             gc.enable()
@@ -35,6 +51,7 @@ def build_demo_region(*, seed: int = 1, **sizes) -> str:
             summary.as_text(),
             diagnostics.as_text(),
             f"  индивидуальных образовательных маршрутов: {routes}",
+            *(line for line in app_lines if line),
         ]
     )
 

@@ -23,7 +23,7 @@ from nms.common.views import (
     ServiceFormView,
     declared,
 )
-from nms.registry import exports, selectors, services
+from nms.registry import cards, exports, selectors, services
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet, looks_like_snils
 from nms.registry.forms import EmploymentForm, OrganizationForm, PersonForm
 from nms.registry.models import Employment, Organization, Person
@@ -230,7 +230,10 @@ class PersonDetailView(ScopedDetailView):
     edit_url_name = "person-edit"
 
     def get_context(self, person):
-        return {"employments": person.employments.all()}
+        return {
+            "employments": person.employments.all(),
+            "panels": cards.panels(self.request.user, person),
+        }
 
 
 class PersonHistoryView(ScopedDetailView):

@@ -15,6 +15,7 @@ from django.db import models
 class RouteType(models.TextChoices):
     DEFICITS = "deficits", "восполнение профессиональных дефицитов"
     DEVELOPMENT = "development", "профессиональное развитие"
+    POST_COURSE = "post_course", "посткурсовое сопровождение"
 
 
 class Status(models.TextChoices):
@@ -175,7 +176,10 @@ class RouteItem(models.Model):
         "запись каталога",
         max_length=100,
         blank=True,
-        help_text="Ссылка на запись каталога (например, program:12); пусто — свободный текст.",
+        help_text=(
+            "Ссылка на запись каталога: program:12, run:7, event:3, site:2, support:5; "
+            "пусто — свободный текст."
+        ),
     )
     area = models.ForeignKey(
         "itembank.CompetencyArea",

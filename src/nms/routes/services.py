@@ -426,6 +426,43 @@ def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") 
     return report
 
 
+# -- items closed by a record of another app (a completion, a participation, a support act) ----
+OPEN_FOR_RECORDS = (Status.AGREED_METHODIST, Status.IN_PROGRESS, Status.AUDIT)
+
+
+@transaction.atomic
+def complete_items_from_record(
+    actor, person_id: int, sources: list[str], evidence: str, link: str = ""
+) -> list[RouteItem]:
+    """Mark done the person's route items that point at one of `sources` (e.g. ["run:7",
+    "program:12"]) — called by the activities apps when a completion, a participation or a support
+    act is recorded. Each item gets an accepted report written by `actor` with the evidence
+    (e.g. «удостоверение № 123 от 01.12.2026»), and its route a new version. Items of routes that
+    are not under way (drafts, completed, closed) are left alone."""
+    items = list(
+        RouteItem.objects.select_for_update()
+        .filter(
+            route__person_id=person_id,
+            route__status__in=OPEN_FOR_RECORDS,
+            source__in=sources,
+        )
+        .exclude(status=ItemStatus.DONE)
+        .select_related("route")
+    )
+    now = timezone.now()
+    for item in items:
+        route = _locked(item.route)
+        ItemReport.objects.create(
+            item=item, author=actor, text=evidence, link=link, decision=ReportDecision.ACCEPTED,
+            decided_by=actor, decided_at=now, comment="отмечено по записи каталога",
+        )  # fmt: skip
+        item.status = ItemStatus.DONE
+        item.evidence_link = link or item.evidence_link
+        item.save(update_fields=["status", "evidence_link"])
+        _changed(actor, route, None, f"пункт «{item.title}» выполнен: {evidence}")
+    return items
+
+
 # -- workflow --------------------------------------------------------------------------------
 def comment_required_message(step: workflow.Transition) -> str:
     return f"Шаг «{step.label}» требует комментария: укажите причину."

@@ -1,0 +1,1 @@
+"""What a scope may see and do in the app mentoring."""

@@ -40,7 +40,10 @@ test-postgres: install
 		echo "== PostgreSQL at $(PG_URL) does not answer: tests on PostgreSQL skipped =="; \
 	fi
 
-test: lint test-sqlite test-postgres
+# The two databases' suites run side by side (one per core); each one's output is printed whole
+# when it ends. `make test-sqlite` or `make test-postgres` runs one alone.
+test: lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # bench_pages.py needs PostgreSQL: it builds the 100 000-person region in BENCH_PG_URL once, then
 # reuses it (skipped when the server does not answer); the other scripts use a temporary SQLite.

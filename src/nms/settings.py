@@ -15,6 +15,14 @@ NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a backgrou
 NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
 NMS_SYNC_ACCOUNTS_LIMIT accounts for more people than this are issued by a job (300)
 NMS_TOKEN_DAYS         an API token is valid for this many days (30)
+NMS_TEAM_PARTICIPATION when a management team took part in a programme: "any" member completed it
+                       (default) or "all" of them (A4)
+NMS_CASELOAD_CAP       teachers in one regional methodist's care, at most (250); a region may set
+                       its own on its support settings
+NMS_METHODICAL_THRESHOLD  methodical competency share (%) a РМА member must reach (70)
+NMS_ANSWER_DAYS        days to answer a request for help (5); NMS_URGENT_ANSWER_DAYS urgent (2)
+NMS_MONITORING_SYNC_UNITS  indicators for a region of more organizations than this are computed
+                       by a background job (300)
 NMS_IMPORT_MAX_BYTES   an XLSX file to import may be this big, in bytes (20 MB); bigger is refused
 NMS_IMPORT_MAX_UNPACKED  … and unpack to this much in all, by its ZIP directory (200 MB)
 NMS_IMPORT_MAX_SHARED  … any part but a worksheet, the shared strings first of all (30 MB)
@@ -272,6 +280,12 @@ SPECTACULAR_SETTINGS = {
         "ProcedureKindEnum": "nms.diagnostics.models.ProcedureKind",
         "ReviewStatusEnum": "nms.itembank.models.ReviewStatus",
         "AttemptStatusEnum": "nms.diagnostics.models.AttemptStatus",
+        "ProcedureLevelEnum": "nms.diagnostics.models.Level",
+        "EventKindEnum": "nms.events.models.EventKind",
+        "EventLevelEnum": "nms.events.models.EventLevel",
+        "ProgrammeKindEnum": "nms.programs.models.ProgrammeKind",
+        "ProgrammeStatusEnum": "nms.programs.models.ProgrammeStatus",
+        "DecisionStatusEnum": "nms.monitoring.models.Decision.Status",
     },
 }
 
@@ -285,6 +299,12 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nms@localhost")
 
 NMS_TOKEN_DAYS = int(os.environ.get("NMS_TOKEN_DAYS", "30"))
+NMS_TEAM_PARTICIPATION = os.environ.get("NMS_TEAM_PARTICIPATION", "any")
+NMS_CASELOAD_CAP = int(os.environ.get("NMS_CASELOAD_CAP", "250"))
+NMS_METHODICAL_THRESHOLD = int(os.environ.get("NMS_METHODICAL_THRESHOLD", "70"))
+NMS_ANSWER_DAYS = int(os.environ.get("NMS_ANSWER_DAYS", "5"))
+NMS_URGENT_ANSWER_DAYS = int(os.environ.get("NMS_URGENT_ANSWER_DAYS", "2"))
+NMS_MONITORING_SYNC_UNITS = int(os.environ.get("NMS_MONITORING_SYNC_UNITS", "300"))
 
 # Security headers. HTTPS=1 (one switch): redirect to https, HSTS, Secure cookies, and trust the
 # proxy's X-Forwarded-Proto (the proxy must set it and strip a client's own).

@@ -30,6 +30,7 @@ from nms.diagnostics.services import result_record
 from nms.itembank.models import CompetencyArea
 from nms.routes import services as route_services
 from nms.routes.models import ItemReport, RouteTemplate
+from tests.events import scope_objects as events_objects
 from tests.factories import (
     EmploymentFactory,
     MunicipalityFactory,
@@ -39,7 +40,15 @@ from tests.factories import (
     UserFactory,
 )
 from tests.itembank.conftest import make_item
+from tests.mentoring import scope_objects as mentoring_objects
+from tests.monitoring import scope_objects as monitoring_objects
+from tests.programs import scope_objects as programs_objects
 from tests.routes.conftest import item_data
+from tests.support import scope_objects as support_objects
+
+# The new apps' shares of the matrix: each module makes one object of each kind per World lazily
+# and exports OBJECTS, REGION_OBJECTS and METHODIST_REGION (see `_outside`).
+APPS = (events_objects, programs_objects, support_objects, mentoring_objects, monitoring_objects)
 
 TODAY = date.today()
 
@@ -125,6 +134,7 @@ OBJECTS = {
     "job-file": lambda w: {"pk": w.job.pk},
     "api-job-detail": lambda w: {"pk": w.job.pk},
     "api-job-file": lambda w: {"pk": w.job.pk},
+    **{name: kwargs for app in APPS for name, kwargs in app.OBJECTS.items()},
 }
 # Objects every signed-in user may read: dictionaries with no territory (changing them is a
 # right checked with 403, not a matter of scope).
@@ -137,7 +147,7 @@ DICTIONARIES = {
     "sub-edit",
 }
 # Arguments that are not objects.
-NOT_OBJECTS = {"registry-import-template": {"kind": "staff"}}
+NOT_OBJECTS = {"registry-import-template": {"kind": "staff"}, **programs_objects.NOT_OBJECTS}
 # A user's own things, in no territory: another user's answers 404 (tests/accounts/test_tokens.py).
 OWN_OBJECTS = {"api-token-revoke"}
 BANK_URLS = {name for name in OBJECTS if name.startswith(("bank-", "diag-item-"))}
@@ -229,8 +239,9 @@ class World:
 
 
 @pytest.fixture
-def matrix(db, region):
+def matrix(db, region, settings, tmp_path):
     """Users of every role in world A; B in the same region; C in another region."""
+    settings.MEDIA_ROOT = tmp_path  # files of the apps' objects (mentoring documents)
     a = World(region, "Ааронов", own_region=False)
     b = World(region, "Чужанин", own_region=False)
     c = World(RegionFactory(name="Другая область", code="98"), "Иногородцев", own_region=True)
@@ -251,11 +262,20 @@ def matrix(db, region):
 
 
 # Objects of a whole region (templates): outside the scope only in another region.
-REGION_OBJECTS = {"template-apply", "api-route-template-apply"}
+REGION_OBJECTS = {"template-apply", "api-route-template-apply"}.union(
+    *(app.REGION_OBJECTS for app in APPS)
+)
+# Objects a regional methodist reads in the whole region (enrollments, actives, acts, experts):
+# for the methodist, outside the scope only in another region; strict for the other roles.
+METHODIST_REGION = set().union(*(getattr(app, "METHODIST_REGION", set()) for app in APPS))
 
 
 def _outside(matrix, role: str, name: str = "") -> list[World]:
-    if role in REGION_WIDE or name in REGION_OBJECTS:
+    if (
+        role in REGION_WIDE
+        or name in REGION_OBJECTS
+        or (role == "methodist" and name in METHODIST_REGION)
+    ):
         return [matrix["far"]]
     return [matrix["near"], matrix["far"]]
 

@@ -65,15 +65,16 @@ def test_production_hasher_is_argon2():
 
 # -- the navigation by role: built from the access checks the pages make ------------------------
 MANAGER_NAV = ["home", "organizations", "people", "diagnostics", "routes"]
+ACTIVITIES = ["programs", "events", "support", "mentoring"]
 NAVIGATION = {
-    "admin": [*MANAGER_NAV, "import", "api"],
-    "ministry": [*MANAGER_NAV, "api"],
-    "cnppm": [*MANAGER_NAV, "import", "api"],
-    "methodist": [*MANAGER_NAV, "api"],
-    "municipal": [*MANAGER_NAV, "import", "api"],
-    "school": [*MANAGER_NAV, "import", "api"],
-    "teacher": ["home", "own-card", "diagnostics", "routes"],
-    "expert": ["home", "own-card", "diagnostics", "routes"],
+    "admin": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
+    "ministry": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "api"],
+    "cnppm": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
+    "methodist": [*MANAGER_NAV, *ACTIVITIES, "api"],
+    "municipal": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
+    "school": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
+    "teacher": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES],
+    "expert": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES],
 }
 
 

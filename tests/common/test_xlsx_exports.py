@@ -141,6 +141,9 @@ def _exports(users, result) -> dict[str, bytes]:
         ),
         "import_template": result_importers.import_template(cnppm),
         "build_template": build_template([], {PAYLOADS[0]: PAYLOADS}),
+        **__import__("tests.programs.test_exports").programs.test_exports.programs_workbooks(cnppm),
+        **__import__("tests.mentoring.test_exports").mentoring.test_exports.mentoring_workbooks(cnppm),  # noqa: E501
+        **__import__("tests.events.test_exports").events.test_exports.events_workbooks(cnppm),
     }
 
 

@@ -16,6 +16,7 @@ The number of queries is fixed: one per figure, two per to-do list (its first ro
 per chart; none per row.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -35,6 +36,7 @@ from nms.diagnostics.selectors import my_diagnostics, procedures_visible
 from nms.itembank.filters import ItemFilterSet
 from nms.itembank.models import ReviewStatus
 from nms.itembank.selectors import items_visible
+from nms.monitoring import recommendations as monitoring_recommendations
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.selectors import filter_people, people_visible
 from nms.routes import selectors as routes
@@ -160,6 +162,25 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     computed_at: datetime | None = None  # when the figures and charts were computed (kept)
+    panels: list[tuple[str, dict]] = field(default_factory=list)  # (template, its `panel`)
+
+
+# -- blocks the apps above give a role's section ------------------------------------------------
+# (template, context_fn(user, role, assignments) -> dict | None): the section of `role` (its
+# assignments: the one of a bound section, else all of the role) shows `template` with the dict
+# as `panel` after its to-do lists — the monitoring's recommendations addressed to the role.
+SECTION_PANELS: list[tuple[str, Callable]] = [
+    ("monitoring/_home_panel.html", monitoring_recommendations.home_panel),
+]
+
+
+def _panels(user, role, assignments) -> list[tuple[str, dict]]:
+    found = []
+    for template, context_fn in SECTION_PANELS:
+        panel = context_fn(user, role, assignments)
+        if panel:
+            found.append((template, panel))
+    return found
 
 
 class _Page:
@@ -192,9 +213,13 @@ def home_sections(user, *, refresh: bool = False) -> list[Section]:
         build = BUILDERS[role]
         if role in PER_ASSIGNMENT:
             for assignment in page.scope.of_role(role):
-                sections.append(build(page, Scope(user, [assignment]), assignment))
+                section = build(page, Scope(user, [assignment]), assignment)
+                section.panels = _panels(user, role, [assignment])
+                sections.append(section)
         else:
-            sections.append(build(page, page.scope.restricted_to({role}), None))
+            section = build(page, page.scope.restricted_to({role}), None)
+            section.panels = _panels(user, role, page.scope.of_role(role))
+            sections.append(section)
     _number_tiles(sections)
     return sections
 

@@ -1,23 +1,17 @@
 """The whole demo region: registry and accounts, then diagnostics, then routes built on them."""
 
 import gc
-from importlib import import_module
 
 from django.db import connection, transaction
 
+from nms.demo import events, mentoring, monitoring, programs, support
 from nms.demo.diagnostics import generate_diagnostics
 from nms.demo.generator import check_sizes, generate_region
 from nms.demo.routes import generate_routes
 
 # The apps above routes make their share of the region, in this order (support draws on
 # completions and contests, monitoring on everything): each module's generate(region, seed, today).
-APP_STEPS = (
-    "nms.programs.demo",
-    "nms.events.demo",
-    "nms.support.demo",
-    "nms.mentoring.demo",
-    "nms.monitoring.demo",
-)
+APP_STEPS = (programs, events, support, mentoring, monitoring)
 
 
 def build_demo_region(*, seed: int = 1, **sizes) -> str:
@@ -39,7 +33,7 @@ def build_demo_region(*, seed: int = 1, **sizes) -> str:
             routes = generate_routes(summary.region, seed=seed, today=summary.today)
             app_lines = []
             for step in APP_STEPS:
-                line = import_module(step).generate(summary.region, seed=seed, today=summary.today)
+                line = step.generate(summary.region, seed=seed, today=summary.today)
                 app_lines.append(line)
                 gc.collect()
     finally:

@@ -58,12 +58,13 @@ from nms.routes.forms import (
     TransitionForm,
     VersionedForm,
 )
-from nms.routes.models import Level, Route, RouteTemplate, Status
+from nms.routes.models import ItemStatus, Level, Route, RouteTemplate, Status
 from nms.routes.services import ITEM_FIELDS
 from nms.routes.tables import RouteTable, TemplateTable
 
 DASHBOARD_ROWS = 30
 PREVIEW_ROWS = 50
+DUE_NEXT = 3  # open items shown first on a route under way (on a phone: the first screen)
 STALE_HINT = "Форма уже привязана к текущей версии: проверьте маршрут и сохраните ещё раз."
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -201,9 +202,16 @@ class RouteDetailView(RouteView):
             selectors.new_result_for(route) if services.can_update_deficits(user, route) else None
         )
         levels = selectors.map_by_level(route)
+        open_items = [i for _, items in levels for i in items if i.status != ItemStatus.DONE]
+        due_next = (
+            sorted(open_items, key=lambda i: (i.due_on, i.position, i.pk))[:DUE_NEXT]
+            if route.status in selectors.UNDER_WAY
+            else []
+        )
         return {
             "info": route.general_info,
             "levels": levels,
+            "due_next": [(item, services.can_report(user, item)) for item in due_next],
             "overdue_count": sum(item.is_overdue for _, items in levels for item in items),
             "events": selectors.history(route),
             "steps": steps,

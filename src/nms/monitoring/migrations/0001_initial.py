@@ -6,197 +6,699 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0005_perf_indexes'),
+        ("registry", "0005_perf_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='код')),
-                ('name', models.TextField(verbose_name='наименование')),
-                ('indicator_set', models.CharField(choices=[('A', 'федеральные показатели РС НМС'), ('B', 'дорожная карта (Хакасия)'), ('C', 'дорожная карта (Приморье)'), ('D', 'отчёт о мониторинге (Хакасия)'), ('E', 'дорожная карта (Киров)'), ('F', 'муниципальный мониторинг, треки 1–3'), ('G', 'муниципальная программа'), ('R', 'показатели региона')], max_length=1, verbose_name='набор')),
-                ('track', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='трек муниципального мониторинга')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='источник')),
-                ('unit', models.CharField(choices=[('share', 'доля, %'), ('count', 'количество'), ('ratio', 'отношение'), ('yes_no', 'да/нет'), ('date', 'дата')], default='share', max_length=10, verbose_name='единица')),
-                ('direction', models.CharField(choices=[('at_least', 'не менее'), ('at_most', 'не более'), ('none', 'без целевого направления')], default='at_least', max_length=10, verbose_name='направление')),
-                ('targets', models.JSONField(blank=True, default=dict, help_text='Например {"2023": 20, "2024": 30}: период → значение.', verbose_name='целевые значения по периодам')),
-                ('frequency', models.CharField(blank=True, max_length=100, verbose_name='периодичность')),
-                ('formation', models.TextField(blank=True, verbose_name='как формируется')),
-                ('responsible', models.CharField(blank=True, max_length=300, verbose_name='ответственный субъект')),
-                ('data_source', models.CharField(blank=True, max_length=300, verbose_name='источник данных')),
-                ('method', models.CharField(choices=[('records', 'по записям системы'), ('card', 'по информационным картам'), ('function', 'по правилу в коде')], max_length=10, verbose_name='способ расчёта')),
-                ('numerator', models.JSONField(blank=True, default=dict, verbose_name='числитель')),
-                ('denominator', models.JSONField(blank=True, default=dict, verbose_name='знаменатель')),
-                ('function', models.CharField(blank=True, max_length=100, verbose_name='правило в коде')),
-                ('by_subject', models.BooleanField(default=False, verbose_name='в разрезе предметов')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='параметры')),
-                ('choices_made', models.TextField(blank=True, verbose_name='принятые решения по неясным местам')),
-                ('card_scope', models.CharField(blank=True, choices=[('region', 'регион'), ('municipality', 'муниципалитет'), ('organization', 'организация')], max_length=20, verbose_name='кто заполняет карту')),
-                ('active', models.BooleanField(default=True, verbose_name='рассчитывается')),
-                ('definition_version', models.PositiveIntegerField(default=1, verbose_name='версия определения')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Растёт при каждом изменении; сохранение устаревшей копии отклоняется.', verbose_name='версия')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('region', models.ForeignKey(blank=True, help_text='Пусто — встроенный показатель каталога для всех регионов.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="код")),
+                ("name", models.TextField(verbose_name="наименование")),
+                (
+                    "indicator_set",
+                    models.CharField(
+                        choices=[
+                            ("A", "федеральные показатели РС НМС"),
+                            ("B", "дорожная карта (Хакасия)"),
+                            ("C", "дорожная карта (Приморье)"),
+                            ("D", "отчёт о мониторинге (Хакасия)"),
+                            ("E", "дорожная карта (Киров)"),
+                            ("F", "муниципальный мониторинг, треки 1–3"),
+                            ("G", "муниципальная программа"),
+                            ("R", "показатели региона"),
+                        ],
+                        max_length=1,
+                        verbose_name="набор",
+                    ),
+                ),
+                (
+                    "track",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="трек муниципального мониторинга"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="источник")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("share", "доля, %"),
+                            ("count", "количество"),
+                            ("ratio", "отношение"),
+                            ("yes_no", "да/нет"),
+                            ("date", "дата"),
+                        ],
+                        default="share",
+                        max_length=10,
+                        verbose_name="единица",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("at_least", "не менее"),
+                            ("at_most", "не более"),
+                            ("none", "без целевого направления"),
+                        ],
+                        default="at_least",
+                        max_length=10,
+                        verbose_name="направление",
+                    ),
+                ),
+                (
+                    "targets",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Например {"2023": 20, "2024": 30}: период → значение.',
+                        verbose_name="целевые значения по периодам",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(blank=True, max_length=100, verbose_name="периодичность"),
+                ),
+                ("formation", models.TextField(blank=True, verbose_name="как формируется")),
+                (
+                    "responsible",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="ответственный субъект"
+                    ),
+                ),
+                (
+                    "data_source",
+                    models.CharField(blank=True, max_length=300, verbose_name="источник данных"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("records", "по записям системы"),
+                            ("card", "по информационным картам"),
+                            ("function", "по правилу в коде"),
+                        ],
+                        max_length=10,
+                        verbose_name="способ расчёта",
+                    ),
+                ),
+                ("numerator", models.JSONField(blank=True, default=dict, verbose_name="числитель")),
+                (
+                    "denominator",
+                    models.JSONField(blank=True, default=dict, verbose_name="знаменатель"),
+                ),
+                (
+                    "function",
+                    models.CharField(blank=True, max_length=100, verbose_name="правило в коде"),
+                ),
+                (
+                    "by_subject",
+                    models.BooleanField(default=False, verbose_name="в разрезе предметов"),
+                ),
+                (
+                    "parameters",
+                    models.JSONField(blank=True, default=dict, verbose_name="параметры"),
+                ),
+                (
+                    "choices_made",
+                    models.TextField(blank=True, verbose_name="принятые решения по неясным местам"),
+                ),
+                (
+                    "card_scope",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("region", "регион"),
+                            ("municipality", "муниципалитет"),
+                            ("organization", "организация"),
+                        ],
+                        max_length=20,
+                        verbose_name="кто заполняет карту",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="рассчитывается")),
+                (
+                    "definition_version",
+                    models.PositiveIntegerField(default=1, verbose_name="версия определения"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Растёт при каждом изменении; сохранение устаревшей копии отклоняется.",
+                        verbose_name="версия",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Пусто — встроенный показатель каталога для всех регионов.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'показатель',
-                'verbose_name_plural': 'показатели',
-                'ordering': ['indicator_set', 'code'],
+                "verbose_name": "показатель",
+                "verbose_name_plural": "показатели",
+                "ordering": ["indicator_set", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='решение')),
-                ('document', models.CharField(blank=True, max_length=300, verbose_name='документ (вид, номер)')),
-                ('decided_on', models.DateField(verbose_name='дата')),
-                ('measures', models.TextField(verbose_name='меры')),
-                ('base_period', models.CharField(max_length=30, verbose_name='базовый период')),
-                ('responsible', models.CharField(max_length=300, verbose_name='ответственный')),
-                ('deadline', models.DateField(verbose_name='срок')),
-                ('status', models.CharField(choices=[('planned', 'принято'), ('done', 'исполнено'), ('overdue', 'просрочено')], default='planned', max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Растёт при каждом изменении; сохранение устаревшей копии отклоняется.', verbose_name='версия')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipalities', models.ManyToManyField(blank=True, related_name='+', to='registry.municipality')),
-                ('organizations', models.ManyToManyField(blank=True, related_name='+', to='registry.organization')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
-                ('indicators', models.ManyToManyField(blank=True, related_name='decisions', to='monitoring.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="решение")),
+                (
+                    "document",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="документ (вид, номер)"
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="дата")),
+                ("measures", models.TextField(verbose_name="меры")),
+                ("base_period", models.CharField(max_length=30, verbose_name="базовый период")),
+                ("responsible", models.CharField(max_length=300, verbose_name="ответственный")),
+                ("deadline", models.DateField(verbose_name="срок")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "принято"),
+                            ("done", "исполнено"),
+                            ("overdue", "просрочено"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Растёт при каждом изменении; сохранение устаревшей копии отклоняется.",
+                        verbose_name="версия",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="registry.municipality"
+                    ),
+                ),
+                (
+                    "organizations",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="registry.organization"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        blank=True, related_name="decisions", to="monitoring.indicator"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'управленческое решение',
-                'verbose_name_plural': 'управленческие решения',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "управленческое решение",
+                "verbose_name_plural": "управленческие решения",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='InfoCard',
+            name="InfoCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=30, verbose_name='период')),
-                ('scope_type', models.CharField(choices=[('region', 'регион'), ('municipality', 'муниципалитет'), ('organization', 'организация')], max_length=20)),
-                ('status', models.CharField(choices=[('draft', 'заполняется'), ('submitted', 'на проверке'), ('returned', 'возвращена на доработку'), ('accepted', 'принята')], default='draft', max_length=20)),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий проверяющего')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Растёт при каждом изменении; сохранение устаревшей копии отклоняется.', verbose_name='версия')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.municipality')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.organization')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=30, verbose_name="период")),
+                (
+                    "scope_type",
+                    models.CharField(
+                        choices=[
+                            ("region", "регион"),
+                            ("municipality", "муниципалитет"),
+                            ("organization", "организация"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "заполняется"),
+                            ("submitted", "на проверке"),
+                            ("returned", "возвращена на доработку"),
+                            ("accepted", "принята"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий проверяющего")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Растёт при каждом изменении; сохранение устаревшей копии отклоняется.",
+                        verbose_name="версия",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.municipality",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'информационная карта',
-                'verbose_name_plural': 'информационные карты',
+                "verbose_name": "информационная карта",
+                "verbose_name_plural": "информационные карты",
             },
         ),
         migrations.CreateModel(
-            name='CardValue',
+            name="CardValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='значение')),
-                ('yes', models.BooleanField(blank=True, null=True, verbose_name='да/нет')),
-                ('text', models.TextField(blank=True, verbose_name='пояснение')),
-                ('link', models.URLField(blank=True, verbose_name='подтверждающий документ (ссылка)')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.indicator')),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='monitoring.infocard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="значение",
+                    ),
+                ),
+                ("yes", models.BooleanField(blank=True, null=True, verbose_name="да/нет")),
+                ("text", models.TextField(blank=True, verbose_name="пояснение")),
+                (
+                    "link",
+                    models.URLField(blank=True, verbose_name="подтверждающий документ (ссылка)"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="monitoring.indicator",
+                    ),
+                ),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="monitoring.infocard",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecommendationRule',
+            name="RecommendationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('addressee', models.CharField(choices=[('teachers', 'педагогам'), ('organization', 'образовательной организации'), ('municipal_service', 'муниципальной методической службе'), ('region', 'региональным структурам')], max_length=20)),
-                ('text', models.TextField(verbose_name='текст рекомендации')),
-                ('active', models.BooleanField(default=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Растёт при каждом изменении; сохранение устаревшей копии отклоняется.', verbose_name='версия')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='monitoring.indicator')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "addressee",
+                    models.CharField(
+                        choices=[
+                            ("teachers", "педагогам"),
+                            ("organization", "образовательной организации"),
+                            ("municipal_service", "муниципальной методической службе"),
+                            ("region", "региональным структурам"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="текст рекомендации")),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Растёт при каждом изменении; сохранение устаревшей копии отклоняется.",
+                        verbose_name="версия",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="monitoring.indicator",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=30)),
-                ('addressee', models.CharField(choices=[('teachers', 'педагогам'), ('organization', 'образовательной организации'), ('municipal_service', 'муниципальной методической службе'), ('region', 'региональным структурам')], max_length=20)),
-                ('text', models.TextField(verbose_name='рекомендация')),
-                ('status', models.CharField(choices=[('draft', 'черновик'), ('published', 'опубликована'), ('done', 'выполнена')], default='draft', max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Растёт при каждом изменении; сохранение устаревшей копии отклоняется.', verbose_name='версия')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='monitoring.indicator')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.municipality')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.organization')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
-                ('rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='monitoring.recommendationrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=30)),
+                (
+                    "addressee",
+                    models.CharField(
+                        choices=[
+                            ("teachers", "педагогам"),
+                            ("organization", "образовательной организации"),
+                            ("municipal_service", "муниципальной методической службе"),
+                            ("region", "региональным структурам"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="рекомендация")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "черновик"),
+                            ("published", "опубликована"),
+                            ("done", "выполнена"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        editable=False,
+                        help_text="Растёт при каждом изменении; сохранение устаревшей копии отклоняется.",
+                        verbose_name="версия",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="monitoring.indicator",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.municipality",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="monitoring.recommendationrule",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'адресная рекомендация',
-                'verbose_name_plural': 'адресные рекомендации',
+                "verbose_name": "адресная рекомендация",
+                "verbose_name_plural": "адресные рекомендации",
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=30, verbose_name='период')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('scope_type', models.CharField(choices=[('region', 'регион'), ('municipality', 'муниципалитет'), ('organization', 'организация')], max_length=20)),
-                ('scope_id', models.PositiveBigIntegerField()),
-                ('scope_name', models.CharField(max_length=500)),
-                ('numerator', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('denominator', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('met', models.BooleanField(null=True)),
-                ('status', models.CharField(choices=[('computed', 'рассчитан'), ('no_data', 'нет данных'), ('cards_pending', 'ожидаются информационные карты')], default='computed', max_length=20)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('definition_version', models.PositiveIntegerField()),
-                ('computed_at', models.DateTimeField()),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='monitoring.indicator')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.region')),
-                ('subject', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.subject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=30, verbose_name="период")),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                (
+                    "scope_type",
+                    models.CharField(
+                        choices=[
+                            ("region", "регион"),
+                            ("municipality", "муниципалитет"),
+                            ("organization", "организация"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("scope_id", models.PositiveBigIntegerField()),
+                ("scope_name", models.CharField(max_length=500)),
+                (
+                    "numerator",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                (
+                    "target",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("met", models.BooleanField(null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("computed", "рассчитан"),
+                            ("no_data", "нет данных"),
+                            ("cards_pending", "ожидаются информационные карты"),
+                        ],
+                        default="computed",
+                        max_length=20,
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("definition_version", models.PositiveIntegerField()),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="monitoring.indicator",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.subject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'значение показателя',
-                'verbose_name_plural': 'значения показателей',
+                "verbose_name": "значение показателя",
+                "verbose_name_plural": "значения показателей",
             },
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('code',), name='indicator_builtin_code_unique'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("region__isnull", True)),
+                fields=("code",),
+                name="indicator_builtin_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('region', 'code'), name='indicator_region_code_unique'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("region", "code"), name="indicator_region_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='infocard',
-            constraint=models.UniqueConstraint(fields=('period', 'scope_type', 'municipality', 'organization'), name='infocard_unique', nulls_distinct=False),
+            model_name="infocard",
+            constraint=models.UniqueConstraint(
+                fields=("period", "scope_type", "municipality", "organization"),
+                name="infocard_unique",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cardvalue',
-            constraint=models.UniqueConstraint(fields=('card', 'indicator'), name='cardvalue_unique'),
+            model_name="cardvalue",
+            constraint=models.UniqueConstraint(
+                fields=("card", "indicator"), name="cardvalue_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='snapshot',
-            index=models.Index(fields=['region', 'period', 'scope_type', 'scope_id'], name='monitoring__region__269a72_idx'),
+            model_name="snapshot",
+            index=models.Index(
+                fields=["region", "period", "scope_type", "scope_id"],
+                name="monitoring__region__269a72_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period', 'scope_type', 'scope_id', 'subject'), name='snapshot_unique', nulls_distinct=False),
+            model_name="snapshot",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period", "scope_type", "scope_id", "subject"),
+                name="snapshot_unique",
+                nulls_distinct=False,
+            ),
         ),
     ]

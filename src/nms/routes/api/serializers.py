@@ -55,7 +55,7 @@ TransitionField = _enum_field(
 
 
 # -- versions: a save on a stale copy is 409 -----------------------------------------------------
-class ConflictSerializer(serializers.Serializer):
+class RouteConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     version = serializers.IntegerField(help_text="Текущая версия маршрута.")
 

@@ -56,13 +56,13 @@ from nms.registry.models import Person
 from nms.routes import background, selectors, services
 from nms.routes.api.serializers import (
     AreaSuggestionsSerializer,
-    ConflictSerializer,
     DashboardSerializer,
     DeficitsUpdateSerializer,
     GeneralInfoUpdateSerializer,
     OutcomesSummarySerializer,
     ReportCreateSerializer,
     ReportDecisionSerializer,
+    RouteConflictSerializer,
     RouteCreateSerializer,
     RouteDetailSerializer,
     RouteItemChangeSerializer,
@@ -124,7 +124,7 @@ def valid(serializer_class, request, data=None) -> dict:
     return dict(serializer.validated_data)
 
 
-STALE = {409: ConflictSerializer}
+STALE = {409: RouteConflictSerializer}
 
 
 # -- the register's filters: the pages' own, with the ids typed for the schema ----------------

@@ -130,6 +130,60 @@
     });
   }
 
+  // The header's «Меню» (a <details>, base.html): Escape folds it back, the focus on its button.
+  // A browser that cannot show the sections of a folded menu on a wide screen (no
+  // ::details-content) gets it unfolded there.
+  function headerMenu() {
+    var menu = document.getElementById("menu");
+    if (!menu) return;
+    var wide = window.matchMedia("(min-width: 900px)");
+    var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+    if (!styled && wide.matches) menu.open = true;
+    menu.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.open || wide.matches) return;
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  }
+
+  // A box that scrolls sideways (a table wider than a phone) is reached by the keyboard too: it
+  // gets the focus (tabindex) and a name for screen readers — only while it does scroll.
+  var SCROLL_BOXES = ".table-box, .scroll-x, .table-wrap";
+  function boxName(box) {
+    var caption = box.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (var node = box; node && node !== document.body; node = node.parentElement) {
+      for (var prev = node.previousElementSibling; prev; prev = prev.previousElementSibling) {
+        if (/^H[1-6]$/.test(prev.tagName) || prev.tagName === "FIGCAPTION") {
+          return prev.textContent.trim();
+        }
+      }
+    }
+    return "";
+  }
+  function markScrollable() {
+    document.querySelectorAll(SCROLL_BOXES).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var name = boxName(box);
+        box.setAttribute("aria-label", "Таблица" + (name ? ": " + name : "") + " (прокручивается)");
+        box.dataset.scrollMarked = "1";
+      } else if (!scrolls && box.dataset.scrollMarked) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollMarked;
+      }
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markScrollable, 150);
+  });
+
   // Searchable selects: a single <select> with many options (or data-searchable) gets a text box
   // that narrows its options as one types (every word must occur; ё is е), arrows and Enter to
   // choose, Escape to leave it as it was. The <select> stays in the form (hidden) and gets the
@@ -299,14 +353,21 @@
     showKindFields(root);
     boxTables(root);
     searchableSelects(root);
+    markScrollable();
     typography(root === document ? document.body : root);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
-  } else {
+  function start() {
+    headerMenu();
     init(document);
   }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+  // Fonts and pictures may widen a table after the first layout.
+  window.addEventListener("load", markScrollable);
   // Content htmx puts into the page.
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();

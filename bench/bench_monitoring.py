@@ -1,0 +1,128 @@
+"""Benchmark of the monitoring: the full catalogue for every scope of a 100 000-person region.
+
+    .venv/bin/python bench/bench_monitoring.py [--people 100000] [--database-url URL]
+        [--period 2025] [--ratio-limit 5]
+
+Needs PostgreSQL. The database (default postgres://postgres@127.0.0.1:5432/nms_bench_monitoring,
+created if missing) is migrated, and gets a region of --people workers (`nms generate-region`
+proportions: 40 municipalities and 2 600 organizations per 100 000, seed 7) unless it already
+holds one of that size, which is reused. Then, in the same run:
+
+1. the baseline: one bare pass over the employments table,
+   `SELECT count(*), sum(teaching_load) FROM registry_employment` (after one warm-up pass);
+2. `nms.monitoring.compute.compute(region, period)` — every indicator of the catalogue for the
+   region, each municipality and each organization, written as snapshots.
+
+Prints both times, the number of snapshots and queries, and the ratio of the computation to the
+baseline; exits with 1 when the ratio is over --ratio-limit (the goal: 5).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nms_bench_monitoring"
+PER_100K = {"municipalities": 40, "organizations": 2600}
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database-url", default=os.environ.get("NMS_BENCH_URL", DEFAULT_URL))
+    parser.add_argument("--period", default="2025")
+    parser.add_argument("--ratio-limit", type=float, default=5.0)
+    return parser.parse_args()
+
+
+def ensure_database(url: str) -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def sizes(people: int) -> dict:
+    scale = people / 100_000
+    return {
+        "municipalities": max(2, round(PER_100K["municipalities"] * scale)),
+        "organizations": max(6, round(PER_100K["organizations"] * scale)),
+        "people": people,
+    }
+
+
+def main():
+    args = arguments()
+    if not args.database_url.startswith("postgres"):
+        sys.exit("bench_monitoring.py needs PostgreSQL (--database-url postgres://…)")
+    ensure_database(args.database_url)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nms.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nms.monitoring import catalogue
+    from nms.monitoring.compute import compute
+    from nms.registry.models import Organization, Person, Region
+
+    call_command("migrate", verbosity=0)
+    wanted = sizes(args.people)
+    region = None
+    for candidate in Region.objects.all():
+        if Person.objects.filter(region=candidate).count() == args.people:
+            region = candidate
+    if region is None:
+        if Region.objects.exists():
+            sys.exit("the database holds another region: use another --database-url")
+        from nms.demo.build import build_demo_region
+
+        started = time.perf_counter()
+        print(f"generating a region: {wanted} …", flush=True)
+        build_demo_region(seed=7, **wanted)
+        print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+        region = Region.objects.get()
+    catalogue.load()
+    organizations = Organization.objects.filter(region=region).count()
+    print(f"region «{region.name}»: {args.people} people, {organizations} organizations")
+
+    baseline_sql = "SELECT count(*), sum(teaching_load) FROM registry_employment"
+    with connection.cursor() as cursor:
+        cursor.execute(baseline_sql)  # warm-up: the table in the cache, as for the computation
+        started = time.perf_counter()
+        cursor.execute(baseline_sql)
+        rows, _ = cursor.fetchone()
+        baseline = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        written = compute(region, args.period)
+        elapsed = time.perf_counter() - started
+    ratio = elapsed / baseline if baseline else float("inf")
+    print(f"bare pass over registry_employment ({rows} rows): {baseline * 1000:.1f} ms")
+    print(
+        f"full catalogue, every scope, period {args.period}: {elapsed:.2f} s, "
+        f"{written} snapshots, {len(queries)} queries"
+    )
+    print(f"ratio: {ratio:.1f}× (goal ≤ {args.ratio_limit:g}×)")
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]
+    for query in slowest:
+        print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:140]}")
+    sys.exit(0 if ratio <= args.ratio_limit else 1)
+
+
+if __name__ == "__main__":
+    main()

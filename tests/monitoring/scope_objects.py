@@ -26,12 +26,18 @@ TODAY = date.today()
 PERIOD = str(TODAY.year)
 
 
+def _label(world) -> str:
+    """The region's indicators and rules carry the world's mark only when the region is the
+    world's own (the lists of the matrix look for the marks of the outside worlds)."""
+    return world.mark if world.own_region else f"№ {world.municipality.pk}"
+
+
 def _objects(world):
     made = getattr(world, "_monitoring", None)
     if made is None:
         region = world.municipality.region
         indicator = Indicator.objects.create(
-            region=region, code=f"R{world.municipality.pk}", name=f"Показатель {world.mark}",
+            region=region, code=f"R{world.municipality.pk}", name=f"Показатель {_label(world)}",
             indicator_set="R", method="card", card_scope="organization",
         )  # fmt: skip
         school = world.school
@@ -49,7 +55,7 @@ def _objects(world):
                 region=region,
                 indicator=indicator,
                 addressee="teachers",
-                text=f"Правило {world.mark}",
+                text=f"Правило {_label(world)}",
             ),  # fmt: skip
             "snapshot": Snapshot.objects.create(
                 region=region,

@@ -3,8 +3,7 @@ a run and an enrollment of each world, made when the matrix first asks for them.
 
 The catalogue (programmes, runs) is the region's: readable by everyone working in the region, so
 those URLs are region objects (outside the scope only in another region). An enrollment follows
-its person; a regional methodist reads the region's enrollments (programs/access.py), so for the
-methodist they are region objects too (`METHODIST_REGION`)."""
+its person (the registry's rule: a regional methodist's are the people in their care)."""
 
 from datetime import date, timedelta
 
@@ -13,15 +12,21 @@ from nms.programs.models import Enrollment, Programme, Run
 TODAY = date.today()
 
 
+def _label(world) -> str:
+    """The region's catalogue carries the world's mark only when the region is the world's own
+    (the lists of the matrix look for the marks of the outside worlds)."""
+    return world.mark if world.own_region else f"№ {world.municipality.pk}"
+
+
 def _objects(world):
     made = getattr(world, "_programs", None)
     if made is None:
         programme = Programme.objects.create(
-            region=world.municipality.region, title=f"ДПП {world.mark}", hours=36
+            region=world.municipality.region, title=f"ДПП {_label(world)}", hours=36
         )
         run = Run.objects.create(
             programme=programme, starts_on=TODAY - timedelta(days=10), ends_on=TODAY,
-            group_name=f"Группа {world.mark}",
+            group_name=f"Группа {_label(world)}",
         )  # fmt: skip
         made = {
             "programme": programme,
@@ -63,5 +68,5 @@ ENROLLMENTS = {
 }
 OBJECTS = {**CATALOGUE, **ENROLLMENTS}
 REGION_OBJECTS = set(CATALOGUE)
-METHODIST_REGION = set(ENROLLMENTS)
+METHODIST_REGION: set[str] = set()
 NOT_OBJECTS = {"programs-import-template": {"kind": "programmes"}}

@@ -107,3 +107,8 @@ OBJECTS = {
 }
 REGION_OBJECTS: set[str] = set()
 METHODIST_REGION = set(MEMBERSHIPS) | set(ACTS_AND_EXPERTS)
+# Their lists, where the methodist sees the neighbour municipality's records too.
+METHODIST_REGION_LISTS = {
+    "support-memberships", "support-acts", "support-experts", "api-support-membership-list",
+    "api-support-act-list", "api-support-expert-list",
+}  # fmt: skip

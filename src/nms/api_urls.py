@@ -13,20 +13,29 @@ from rest_framework.urlpatterns import format_suffix_patterns
 
 from nms.accounts.api import MeView, ObtainTokenView
 from nms.accounts.api_provisioning import IssueAccountsView
+from nms.catalogs import api as catalogs
 from nms.common.api_jobs import JobViewSet
 from nms.deficits import api as deficits
 from nms.diagnostics import api as diagnostics
 from nms.events import api as events
+from nms.exchange import api as exchange
 from nms.itembank import api as itembank
 from nms.mentoring import api as mentoring
 from nms.monitoring import api as monitoring
+from nms.outcomes import api as outcomes
+from nms.portal import api as portal
 from nms.programs import api as programs
 from nms.registry import api as registry
+from nms.roadmap import api as roadmap
 from nms.routes import api as routes
+from nms.staffing import api as staffing
 from nms.support import api as support
 
 # Apps above routes declare their resources in their api.py: ROUTES (viewsets) and PATHS.
-APPS = (programs, events, support, mentoring, monitoring)
+APPS = (
+    programs, events, support, mentoring, staffing, outcomes, exchange, monitoring, catalogs,
+    roadmap, portal,
+)  # fmt: skip
 
 # An id in a path: digits only; one too big for the database is refused by the viewsets
 # (nms.common.api.IdLookupMixin) or finds nothing (Django's lookups on integer fields).

@@ -110,7 +110,13 @@ INSTALLED_APPS = [
     "nms.events",
     "nms.support",
     "nms.mentoring",
+    "nms.outcomes",
+    "nms.staffing",
+    "nms.exchange",
     "nms.monitoring",
+    "nms.catalogs",
+    "nms.roadmap",
+    "nms.portal",
     "nms.dashboard",
     "nms.demo",
 ]

@@ -22,5 +22,11 @@ urlpatterns = [
     path("support/", include("nms.support.urls")),
     path("mentoring/", include("nms.mentoring.urls")),
     path("monitoring/", include("nms.monitoring.urls")),
+    path("staffing/", include("nms.staffing.urls")),
+    path("outcomes/", include("nms.outcomes.urls")),
+    path("exchange/", include("nms.exchange.urls")),
+    path("catalogs/", include("nms.catalogs.urls")),
+    path("roadmap/", include("nms.roadmap.urls")),
+    path("portal/", include("nms.portal.urls")),
     path("jobs/", include("nms.common.job_urls")),
 ]

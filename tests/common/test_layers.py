@@ -26,10 +26,18 @@ LAYERS = {
     "programs": 6,
     "events": 6,
     "mentoring": 6,
+    "outcomes": 6,
     "support": 7,
+    "staffing": 7,  # retraining of those teaching outside their profile: programmes' completions
+    "exchange": 7,
+    # The banks' reviewers are the support's experts; a roadmap's activity names its indicator;
+    # the portal shows what the apps below publish.
     "monitoring": 8,
-    "dashboard": 9,
-    "demo": 10,
+    "catalogs": 8,
+    "roadmap": 9,
+    "portal": 9,
+    "dashboard": 10,
+    "demo": 11,
 }
 # Bottom-layer modules that may reach one layer up, and why.
 ALLOWED_UP = {

@@ -39,6 +39,7 @@ from nms.itembank.selectors import items_visible
 from nms.monitoring import recommendations as monitoring_recommendations
 from nms.registry.filters import OrganizationFilterSet, PersonFilterSet
 from nms.registry.selectors import filter_people, people_visible
+from nms.roadmap import hooks as roadmap_hooks
 from nms.routes import selectors as routes
 from nms.routes.filters import RouteFilterSet
 from nms.routes.models import ItemStatus, Route, Status
@@ -168,9 +169,11 @@ class Section:
 # -- blocks the apps above give a role's section ------------------------------------------------
 # (template, context_fn(user, role, assignments) -> dict | None): the section of `role` (its
 # assignments: the one of a bound section, else all of the role) shows `template` with the dict
-# as `panel` after its to-do lists — the monitoring's recommendations addressed to the role.
+# as `panel` after its to-do lists — the monitoring's recommendations addressed to the role, the
+# roadmap's overdue activities the role is responsible for.
 SECTION_PANELS: list[tuple[str, Callable]] = [
     ("monitoring/_home_panel.html", monitoring_recommendations.home_panel),
+    ("roadmap/_home_panel.html", roadmap_hooks.home_panel),
 ]
 
 

@@ -4,14 +4,28 @@ import gc
 
 from django.db import connection, transaction
 
-from nms.demo import events, mentoring, monitoring, programs, support
+from nms.demo import (
+    catalogs,
+    events,
+    mentoring,
+    monitoring,
+    outcomes,
+    portal,
+    programs,
+    roadmap,
+    staffing,
+    support,
+)
 from nms.demo.diagnostics import generate_diagnostics
 from nms.demo.generator import check_sizes, generate_region
 from nms.demo.routes import generate_routes
 
 # The apps above routes make their share of the region, in this order (support draws on
-# completions and contests, monitoring on everything): each module's generate(region, seed, today).
-APP_STEPS = (programs, events, support, mentoring, monitoring)
+# completions and contests, monitoring on everything, so it comes last): each module's
+# generate(region, seed, today).
+APP_STEPS = (
+    programs, events, support, mentoring, staffing, outcomes, catalogs, roadmap, portal, monitoring,
+)  # fmt: skip
 
 
 def build_demo_region(*, seed: int = 1, **sizes) -> str:

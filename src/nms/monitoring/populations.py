@@ -863,3 +863,12 @@ def members(indicator, part: str, period: str, scope_type: str, scope_id: int):
         return records.distinct()
     ids = records.filter(**{f"{pop.path(distinct)}__isnull": False}).order_by()
     return target.objects.filter(pk__in=ids.values(pop.path(distinct)))
+
+
+# The populations of the later apps, each in its own module (they call `_add` above).
+from nms.monitoring import (  # noqa: E402, F401
+    populations_catalogs,
+    populations_outcomes,
+    populations_roadmap,
+    populations_staffing,
+)

@@ -1,0 +1,2 @@
+"""Effective practices and methodical materials: submission, expert review, publication,
+replication."""

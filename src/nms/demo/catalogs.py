@@ -1,0 +1,5 @@
+"""The demo region's share of the catalogs app: generate(region, seed, today) -> a summary line."""
+
+
+def generate(region, *, seed, today) -> str:
+    return ""

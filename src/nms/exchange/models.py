@@ -1,0 +1,2 @@
+"""The federal exchange files: the formats in one place and the outbound regional passport of
+further professional education."""

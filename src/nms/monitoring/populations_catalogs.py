@@ -1,0 +1,1 @@
+"""Populations over the catalogs app's records (see populations.py)."""

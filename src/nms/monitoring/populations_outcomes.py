@@ -1,0 +1,1 @@
+"""Populations over the outcomes app's records (see populations.py)."""

@@ -1,0 +1,1 @@
+"""Populations over the roadmap app's records (see populations.py)."""

@@ -1,0 +1,1 @@
+"""Populations over the staffing app's records (see populations.py)."""

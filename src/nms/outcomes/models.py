@@ -1,0 +1,2 @@
+"""Students' assessment results aggregated per teacher (no student's identity) and the positive
+dynamics after a route."""

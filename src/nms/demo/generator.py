@@ -16,10 +16,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from nms.common.identifiers import inn_with_checksum, snils_with_checksum
-from nms.demo import names, staffing
+from nms.demo import names, rosters
 from nms.demo.accounts import DemoPeople, create_demo_accounts
 from nms.demo.bulk import insert, insert_rows
-from nms.demo.staffing import Slot
+from nms.demo.rosters import Slot
 from nms.registry.models import (
     Category,
     EducationLevel,
@@ -157,10 +157,10 @@ def check_sizes(*, municipalities: int = 13, organizations: int = 300, people: i
         )
     counts = _kind_counts(organizations - fixed, municipalities)
     minimum = (
-        staffing.MIN_STAFF[Kind.INSTITUTE]
+        rosters.MIN_STAFF[Kind.INSTITUTE]
         + municipalities
-        * (staffing.MIN_STAFF[Kind.AUTHORITY] + staffing.MIN_STAFF[Kind.METHODICAL_SERVICE])
-        + sum(staffing.MIN_STAFF[kind] * count for kind, count in counts.items())
+        * (rosters.MIN_STAFF[Kind.AUTHORITY] + rosters.MIN_STAFF[Kind.METHODICAL_SERVICE])
+        + sum(rosters.MIN_STAFF[kind] * count for kind, count in counts.items())
     )
     if people < minimum:
         raise GenerationError(
@@ -171,8 +171,8 @@ def check_sizes(*, municipalities: int = 13, organizations: int = 300, people: i
 
 def _kind_counts(free: int, municipalities: int) -> dict[str, int]:
     """How many organizations of each freely placed kind, a school in every municipality."""
-    kinds = list(staffing.KIND_SHARES)
-    counts = dict(zip(kinds, _split(free, list(staffing.KIND_SHARES.values())), strict=True))
+    kinds = list(rosters.KIND_SHARES)
+    counts = dict(zip(kinds, _split(free, list(rosters.KIND_SHARES.values())), strict=True))
     while counts[Kind.GENERAL] < municipalities:  # a school in every municipality
         counts[max(kinds[1:], key=counts.get)] -= 1
         counts[Kind.GENERAL] += 1
@@ -287,7 +287,7 @@ class _Builder:
         self._organizations(organizations)
         self._staff_sizes(people)
         for org in self.orgs:
-            for slot in staffing.roster(self.rng, org.kind, org.size):
+            for slot in rosters.roster(self.rng, org.kind, org.size):
                 self._hire(self._person(slot, org.kind), org, slot)
         self._part_time()
         self._flag_schools()
@@ -355,7 +355,7 @@ class _Builder:
     def _organizations(self, total: int) -> None:
         rng, municipalities = self.rng, self.municipalities
         fixed = 1 + 2 * len(municipalities)
-        kinds = list(staffing.KIND_SHARES)
+        kinds = list(rosters.KIND_SHARES)
         counts = _kind_counts(total - fixed, len(municipalities))
         placed = defaultdict(list)  # municipality index → kinds
         placed[0].append(Kind.INSTITUTE)
@@ -496,24 +496,24 @@ class _Builder:
 
     # -- people ------------------------------------------------------------------------------------
     def _staff_sizes(self, people: int) -> None:
-        minimum = sum(staffing.MIN_STAFF[o.kind] for o in self.orgs)
+        minimum = sum(rosters.MIN_STAFF[o.kind] for o in self.orgs)
         if people < minimum:
             raise GenerationError(
                 f"Слишком мало работников: для {len(self.orgs)} организаций "
                 f"нужно не меньше {minimum}."
             )
         extra = _split(
-            people - minimum, [max(o.weight - staffing.MIN_STAFF[o.kind], 0.1) for o in self.orgs]
+            people - minimum, [max(o.weight - rosters.MIN_STAFF[o.kind], 0.1) for o in self.orgs]
         )
         for org, more in zip(self.orgs, extra, strict=True):
-            org.size = staffing.MIN_STAFF[org.kind] + more
+            org.size = rosters.MIN_STAFF[org.kind] + more
 
     def _person(self, slot: Slot, kind: str) -> Person:
         rng, today = self.rng, self.today
-        female = rng.random() < staffing.female_share(slot)
-        birth_date = years_ago(today, staffing.age(rng, slot)) - timedelta(days=rng.randint(0, 364))
+        female = rng.random() < rosters.female_share(slot)
+        birth_date = years_ago(today, rosters.age(rng, slot)) - timedelta(days=rng.randint(0, 364))
         surname = rng.choice(names.SURNAMES)
-        level, pedagogical = staffing.education(rng, slot, kind)
+        level, pedagogical = rosters.education(rng, slot, kind)
         person = Person(
             region=self.region,
             last_name=names.feminine_surname(surname) if female else surname,
@@ -538,7 +538,7 @@ class _Builder:
     def _hire(self, person: Person, org: _Org, slot: Slot) -> None:
         rng, today = self.rng, self.today
         exact_age = (today - person.birth_date).days / 365.25
-        years = staffing.experience(rng, exact_age, slot, person.sex == Sex.FEMALE)
+        years = rosters.experience(rng, exact_age, slot, person.sex == Sex.FEMALE)
         job = _Job(person, org, slot, Decimal(f"{years:.1f}"))
         self._attest(job)
         job.hire_date = today - timedelta(days=int(years * 365.25 * rng.uniform(0.15, 1)))
@@ -548,7 +548,7 @@ class _Builder:
     def _attest(self, job: _Job) -> None:
         rng = self.rng
         pedagogical = self.positions[job.slot.position].is_pedagogical
-        job.category = staffing.category(rng, float(job.experience), pedagogical)
+        job.category = rosters.category(rng, float(job.experience), pedagogical)
         job.category_date = None
         if job.category != Category.NONE:
             # valid for five years, given no earlier than two years into the career
@@ -564,7 +564,7 @@ class _Builder:
         eligible = [
             j
             for j in self.jobs
-            if j.slot.position in staffing.PART_TIME_KINDS and not j.slot.manager_kind
+            if j.slot.position in rosters.PART_TIME_KINDS and not j.slot.manager_kind
         ]
         wanted = round(len(self.people) * PART_TIME_SHARE)
         for main in rng.sample(eligible, len(eligible)):
@@ -572,14 +572,14 @@ class _Builder:
                 break
             places = [
                 org
-                for kind in staffing.PART_TIME_KINDS[main.slot.position]
+                for kind in rosters.PART_TIME_KINDS[main.slot.position]
                 for org in by_place[main.org.municipality.obj.oktmo, kind]
                 if org is not main.org
             ]
             if not places:
                 continue
             org = rng.choice(places)
-            slot = staffing.part_time_slot(rng, main.slot, org.kind)
+            slot = rosters.part_time_slot(rng, main.slot, org.kind)
             same_post = slot.position == main.slot.position
             job = _Job(
                 main.person,
@@ -612,7 +612,7 @@ class _Builder:
         centre = self.municipalities[0]
         school = next(o for o in self.orgs if o.municipality is centre and o.obj.is_low_results)
         staff = [j for j in self.jobs if j.org is school and not j.part_time]
-        teachers = [j for j in staff if j.slot.position == staffing.TEACHER]
+        teachers = [j for j in staff if j.slot.position == rosters.TEACHER]
         head = next(j.person for j in staff if j.slot.manager_kind == ManagerKind.HEAD)
         teacher = max(teachers, key=lambda j: (self._is_young(j.person), "ё" in j.person.last_name))
         if not self._is_young(teacher.person):
@@ -634,7 +634,7 @@ class _Builder:
             )
 
         main_jobs = [j for j in self.jobs if not j.part_time]
-        all_teachers = [j for j in main_jobs if j.slot.position == staffing.TEACHER]
+        all_teachers = [j for j in main_jobs if j.slot.position == rosters.TEACHER]
         experts = [
             j
             for j in all_teachers

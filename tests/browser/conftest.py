@@ -26,12 +26,42 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The browser tests drive pages whose rules the rest of the suite checks on both databases; each
+# browser module runs once, in one of the two suites `make test` runs side by side, so that the
+# whole run stays within its time. These run on PostgreSQL (the background worker with its own
+# connection, trigram search, documents and files, the newer apps' flows), the rest on SQLite.
+ON_POSTGRESQL = {
+    "test_jobs_flow",
+    "test_registry_flow",
+    "test_searchable_select",
+    "test_route_documents",
+    "test_monitoring_flow",
+    "test_catalogs_flow",
+    "test_roadmap_flow",
+    "test_staffing_flow",
+}
+
+
+def _suite_database() -> str:
+    from django.conf import settings
+
+    return "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
+
+
 def pytest_collection_modifyitems(items):
-    """Mark browser tests and run them last: a transactional test ends by emptying every table,
-    the reference data of the data migrations too, which the tests after it rely on."""
+    """Mark browser tests, leave out those of the other suite (ON_POSTGRESQL) and run the rest
+    last: a transactional test ends by emptying every table, the reference data of the data
+    migrations too, which the tests after it rely on."""
+    database = _suite_database()
     for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+        if "tests/browser/" not in str(item.fspath):
+            continue
+        item.add_marker(pytest.mark.browser)
+        runs_on = "postgresql" if item.module.__name__.split(".")[-1] in ON_POSTGRESQL else "sqlite"
+        if runs_on != database:
+            names = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+            reason = f"browser flow: runs once, in the {names[runs_on]} suite (see ON_POSTGRESQL)"
+            item.add_marker(pytest.mark.skip(reason=reason))
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 

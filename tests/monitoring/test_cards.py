@@ -109,6 +109,31 @@ def test_board_and_reminders(users, two_municipalities, card, region, settings):
     assert "2025" in mail.outbox[0].subject
     with pytest.raises(PermissionDenied):
         cards.remind(users["school"], region, "2025")
+    # Stored: who was reminded, when, by whom; shown on the board; seen within the scope only.
+    from nms.accounts.scope import scope_of
+    from nms.monitoring.models import CardReminder
+
+    [reminder] = CardReminder.objects.all()
+    school = two_municipalities["a"]["school"]
+    assert (reminder.organization, reminder.sent_by, reminder.recipients) == (
+        school, users["municipal"], ["school@example.ru"],
+    )  # fmt: skip
+    assert reminder.card_status and reminder.sent_at is not None
+    cards.remind(users["municipal"], region, "2025")
+    [row] = cards.board(users["municipal"], region, "2025")
+    assert row.reminders == 2 and row.reminded.sent_by == users["municipal"]
+    assert scope_of(users["school"]).visible(CardReminder).count() == 2
+    assert not scope_of(users["other_school"]).visible(CardReminder).exists()
+
+
+def test_reminders_on_the_board_page(client, users, two_municipalities, card, region):
+    users["school"].email = "school@example.ru"
+    users["school"].save()
+    client.force_login(users["municipal"])
+    answer = client.post("/monitoring/cards/remind/", {"period": "2025", "level": "organization"})
+    assert answer.status_code in (200, 302)
+    board = client.get("/monitoring/cards/?period=2025").content.decode()
+    assert "school@example.ru" in board and 'class="reminded"' in board
 
 
 def test_the_card_pages(client, users, card):

@@ -101,3 +101,48 @@ def test_the_form_page(client, users, world, region):
     assert "Срок не может быть раньше даты решения" in answer.content.decode()
     client.force_login(users["teacher"])
     assert client.get("/monitoring/decisions/new/").status_code == 404
+
+
+def test_overdue_when_the_deadline_passes(users, world, client):
+    """One rule: a decision not done is «просрочено» from the day after its deadline — set when
+    it is saved, by the daily `nms monitor --mark-overdue`, before the pages and the API read
+    decisions; «принято» again when the deadline is moved on; «исполнено» stays."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from nms.monitoring.models import Decision
+
+    today = timezone.localdate()
+    soon = decisions.create(
+        users["ministry"], data(world, decided_on=date(2024, 1, 1), deadline=today)
+    )
+    assert soon.status == Decision.Status.PLANNED  # the deadline is today: not yet
+    late = decisions.create(
+        users["ministry"], data(world, decided_on=date(2024, 1, 1), deadline=date(2024, 6, 1))
+    )
+    assert late.status == Decision.Status.OVERDUE
+    done = decisions.create(
+        users["ministry"],
+        data(world, decided_on=date(2024, 1, 1), deadline=date(2024, 6, 1), status="done"),
+    )
+    assert done.status == Decision.Status.DONE
+    # The deadline passes: the periodic run marks it, in one UPDATE.
+    from datetime import timedelta
+
+    assert decisions.mark_overdue(today + timedelta(days=1)) == 1
+    soon.refresh_from_db()
+    assert soon.status == Decision.Status.OVERDUE
+    Decision.objects.filter(pk=soon.pk).update(status=Decision.Status.PLANNED)
+    call_command("monitor", "--mark-overdue")  # today: the deadline is not past
+    soon.refresh_from_db()
+    assert soon.status == Decision.Status.PLANNED
+    # Moved on: «принято» again.
+    late = decisions.update(users["ministry"], late, {"deadline": today + timedelta(days=30)})
+    assert late.status == Decision.Status.PLANNED
+    # The pages and the API read it as the rule says.
+    Decision.objects.filter(pk=late.pk).update(deadline=date(2024, 6, 1))
+    client.force_login(users["ministry"])
+    answer = client.get(f"/api/v1/monitoring/decisions/{late.pk}/")
+    assert answer.status_code == 200 and answer.json()["status"] == "overdue"
+    page = client.get(f"/monitoring/decisions/{late.pk}/")
+    assert "просрочено" in page.content.decode()

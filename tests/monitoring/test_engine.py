@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from nms.monitoring import definitions, populations
+from nms.monitoring import definitions, populations, selectors
 from nms.monitoring.compute import compute, parse_period, target_for
 from nms.monitoring.models import CardValue, Indicator, InfoCard, Snapshot
 from tests.factories import EmploymentFactory, OrganizationFactory
@@ -79,12 +79,24 @@ def test_values_targets_and_met(world):
     assert (r2.value, r2.met) == (Decimal("0.40"), True)
     r3 = Snapshot.objects.get(indicator__code="R3", scope_type="region")
     assert (r3.numerator, r3.denominator, r3.value) == (2, None, 2)
-    # Every unit has its value, zero where nothing counts.
-    assert Snapshot.objects.filter(indicator__code="R3", scope_type="organization").count() == 3
+    # Every unit has its value, zero where nothing counts: an organization's 0 (no target) is
+    # not stored, the region's row says so, and the readers put it back.
+    stored = Snapshot.objects.filter(indicator__code="R3", scope_type="organization")
+    assert set(stored.values_list("scope_id", flat=True)) == {world["s1"].pk, world["s2"].pk}
+    assert r3.details["omitted_organizations"] == {
+        "count": 1, "status": "computed", "numerator": 0, "denominator": None,
+    }  # fmt: skip
+    rows = selectors.snapshot_rows(region, PERIOD, "organization", codes=["R3"])
+    assert len(rows) == 3
+    k = next(row for row in rows if row["scope_id"] == world["k"].pk)
+    assert (k["numerator"], k["denominator"], k["value"], k["met"]) == (0, None, 0, None)
+    # With a target the zero is assessed («not met»), so it is stored.
+    Indicator.objects.filter(code="R3").update(targets={"2025": 1})
+    compute(region, PERIOD, codes=["R3"])
     k = Snapshot.objects.get(
         indicator__code="R3", scope_type="organization", scope_id=world["k"].pk
     )
-    assert k.numerator == 0
+    assert (k.numerator, k.met) == (0, False)
 
 
 def test_recompute_replaces_and_keeps_other_periods(world):
@@ -155,7 +167,12 @@ def test_cards_roll_up(world, users_for_cards):
 
     def at(code, scope_type, unit):
         pk = region.pk if scope_type == "region" else world[unit].pk
-        return Snapshot.objects.get(indicator__code=code, scope_type=scope_type, scope_id=pk)
+        found = Snapshot.objects.filter(indicator__code=code, scope_type=scope_type, scope_id=pk)
+        if scope_type == "organization" and not found:  # awaiting its card: not stored
+            indicator = Indicator.objects.get(code=code)
+            own = selectors.with_organization_defaults({}, world[unit], PERIOD, [indicator.pk])
+            return own[indicator.pk]
+        return found.get()
 
     assert at("R5", "organization", "s1").value == 1
     assert at("R5", "organization", "s2").value == 0
@@ -164,7 +181,8 @@ def test_cards_roll_up(world, users_for_cards):
     assert (region_share.numerator, region_share.denominator, region_share.value) == (
         1, 2, Decimal("50.00"),
     )  # fmt: skip
-    assert region_share.details == {"cards_accepted": 2, "cards_expected": 3}
+    assert region_share.details["cards_accepted"] == 2
+    assert region_share.details["cards_expected"] == 3
     assert at("R6", "municipality", "a").numerator == 3
     assert at("R6", "region", None).numerator == 7
 
@@ -246,3 +264,21 @@ def test_command_json(world, capsys, tmp_path):
 
     sheet = load_workbook(out).active
     assert sheet.max_row > 2 and sheet.cell(1, 1).value == "Код"
+
+
+def test_written_as_computed(world):
+    """The rows go to PostgreSQL by COPY in its text format: names with tabs, backslashes and
+    quotes, numbers, empty values and the details come back as they were."""
+    region = world["region"]
+    odd = 'Школа\t№1 \\ «Ёлка» "x"\n'
+    type(world["s1"]).objects.filter(pk=world["s1"].pk).update(short_name=odd)
+    own(region, "R8", numerator={"population": "teachers"},
+        denominator={"population": "pedagogues"}, targets={"2025": 50})  # fmt: skip
+    compute(region, PERIOD, codes=["R8"])
+    s1 = Snapshot.objects.get(indicator__code="R8", scope_type="organization",
+                              scope_id=world["s1"].pk)  # fmt: skip
+    assert s1.scope_name == odd
+    assert (s1.numerator, s1.denominator, s1.value, s1.target, s1.met) == (
+        2, 2, Decimal("100.00"), 50, True,
+    )  # fmt: skip
+    assert s1.subject_id is None and s1.details == {} and s1.status == "computed"

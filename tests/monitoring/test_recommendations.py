@@ -106,3 +106,48 @@ def test_a_stale_rule_save_is_refused(users, world):
         recommendations.rule_update(users["cnppm"], rule, {"active": False}, seen)
     rule.refresh_from_db()
     assert rule.text == "Новый текст" and rule.active
+
+
+def test_a_recommendation_written_by_hand(client, users, world):
+    """Not from a rule: a user who may recommend writes one to a role of a territory on its page
+    (or through the API); it is a draft, then published and seen by the addressees."""
+    school = world["a"]["school"]
+    client.force_login(users["municipal"])
+    assert client.get("/monitoring/recommendations/new/").status_code == 200
+    assert "recommendation-new" in client.get("/monitoring/recommendations/").content.decode()
+    empty = client.post(
+        "/monitoring/recommendations/new/",
+        {"addressee": Addressee.ORGANIZATION, "period": "2025", "text": "Проведите семинар"},
+    )
+    assert "Укажите организацию" in empty.content.decode()
+    assert not Recommendation.objects.exists()  # nothing half-saved
+    refused = client.post(
+        "/monitoring/recommendations/new/",
+        {"addressee": Addressee.REGION, "period": "2025", "text": "Региону"},
+    )
+    assert "рекомендовать вы не можете" in refused.content.decode()
+    answer = client.post(
+        "/monitoring/recommendations/new/",
+        {
+            "addressee": Addressee.ORGANIZATION,
+            "organization": school.pk,
+            "indicator": world["share"].pk,
+            "period": "2025",
+            "text": "Проведите семинар по ИОМ",
+        },
+    )
+    made = Recommendation.objects.get()
+    assert answer.status_code == 302 and answer["Location"].endswith(f"/{made.pk}/")
+    assert (made.rule, made.organization, made.status) == (None, school, "draft")
+    recommendations.publish(users["municipal"], made)
+    assert list(recommendations.addressed_to(users["school"])) == [made]
+    # The API does the same; another municipality's school is outside the scope.
+    other = world["b"]["school"]
+    api = "/api/v1/monitoring/recommendations/"
+    body = {"addressee": "organization", "organization": other.pk, "period": "2025", "text": "x"}
+    assert client.post(api, body, content_type="application/json").status_code == 400
+    body["organization"] = school.pk
+    created = client.post(api, body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    client.force_login(users["teacher"])
+    assert client.get("/monitoring/recommendations/new/").status_code == 404

@@ -7,6 +7,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from nms.common.models import Job, JobStatus
 from nms.monitoring import reports
 from nms.monitoring.models import Indicator
 from tests.monitoring.m2_data import indicator, snap
@@ -66,9 +67,22 @@ def test_the_xlsx_has_every_value(world, region):
 def test_downloads_from_the_dashboard(client, users, world, region):
     client.force_login(users["municipal"])
     municipality = world["a"]["municipality"]
+    # A background job (nms.common.jobs): the link leads to the job's page, then the file.
     answer = client.get(f"/monitoring/municipality/{municipality.pk}/report.docx?period=2025")
-    assert answer.status_code == 200
-    assert "B1X" in text_of(answer.content)
+    assert answer.status_code == 302
+    job = Job.objects.get(kind="monitoring_report")
+    assert answer["Location"] == job.get_absolute_url()
+    assert job.status == JobStatus.DONE and job.result_name.endswith(".docx")
+    assert job.message == "Аналитическая справка составлена."
+    file = client.get(f"/jobs/{job.pk}/file/")
+    assert file.status_code == 200
+    assert "B1X" in text_of(b"".join(file.streaming_content) if file.streaming else file.content)
+    answer = client.get(f"/monitoring/municipality/{municipality.pk}/report.xlsx?period=2025")
+    book = Job.objects.filter(kind="monitoring_report").latest("pk")
+    assert book.result_name.endswith(".xlsx") and book.status == JobStatus.DONE
+    client.force_login(users["other_school"])  # another's job: not theirs to see
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
+    client.force_login(users["municipal"])
     assert client.get(f"/monitoring/region/{region.pk}/report.docx").status_code == 404
     other = world["b"]["municipality"]
     assert client.get(f"/monitoring/municipality/{other.pk}/report.xlsx").status_code == 404

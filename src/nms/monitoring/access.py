@@ -27,6 +27,7 @@ from nms.accounts.access import NOTHING, any_of, register_action, register_model
 from nms.accounts.models import Role
 from nms.monitoring.models import (
     Addressee,
+    CardReminder,
     CardValue,
     Decision,
     Indicator,
@@ -148,6 +149,7 @@ register_model(Indicator, lambda scope: Indicator.objects.filter(indicator_q(sco
 register_model(Snapshot, lambda scope: Snapshot.objects.filter(territory_q(scope)))
 register_model(InfoCard, lambda scope: InfoCard.objects.filter(unit_q(scope)))
 register_model(CardValue, lambda scope: CardValue.objects.filter(unit_q(scope, "card__")))
+register_model(CardReminder, lambda scope: CardReminder.objects.filter(unit_q(scope)))
 register_model(RecommendationRule, lambda scope: RecommendationRule.objects.filter(rule_q(scope)))
 register_model(Recommendation, lambda scope: Recommendation.objects.filter(recommendation_q(scope)))
 register_model(Decision, lambda scope: Decision.objects.filter(decision_q(scope)))

@@ -391,6 +391,7 @@ class DecisionViewSet(ScopedModelViewSet):
     update_service = staticmethod(decisions.update)
 
     def get_queryset(self):
+        decisions.mark_overdue()
         rows = scope_of(self.request.user).visible(Decision)
         return rows.prefetch_related("indicators", "municipalities", "organizations").order_by(
             "-decided_on", "-id"

@@ -29,7 +29,15 @@ from django.utils import timezone
 from nms.accounts.models import Role, RoleAssignment, active_on
 from nms.accounts.scope import scope_of
 from nms.common.concurrency import claim
-from nms.monitoring.models import CardValue, Indicator, InfoCard, Method, ScopeType, Unit
+from nms.monitoring.models import (
+    CardReminder,
+    CardValue,
+    Indicator,
+    InfoCard,
+    Method,
+    ScopeType,
+    Unit,
+)
 from nms.registry.models import Municipality, Organization
 
 NO_FILL = "Заполнять эту информационную карту вы не можете."
@@ -291,6 +299,8 @@ def recompute_cards(card: InfoCard) -> int:
 class BoardRow:
     unit: object  # an Organization or a Municipality
     card: InfoCard | None
+    reminded: object = None  # the last CardReminder of the period
+    reminders: int = 0
 
     @property
     def status_label(self) -> str:
@@ -321,7 +331,11 @@ def board(user, region, period: str, scope_type: str = ScopeType.ORGANIZATION, m
             period=period, scope_type=scope_type, organization__in=units
         ).select_related("organization")
         by_unit = {c.organization_id: c for c in cards}
-    return [BoardRow(unit, by_unit.get(unit.pk)) for unit in units]
+    units = list(units)
+    reminded = last_reminders(region, period, scope_type, [u.pk for u in units])
+    return [
+        BoardRow(unit, by_unit.get(unit.pk), *reminded.get(unit.pk, (None, 0))) for unit in units
+    ]
 
 
 def _fillers(units, scope_type: str) -> dict[int, list[str]]:
@@ -385,4 +399,36 @@ def remind(user, region, period: str, scope_type: str = ScopeType.ORGANIZATION, 
             )
         )
     send_mass_mail(letters, fail_silently=True)
+    CardReminder.objects.bulk_create(
+        CardReminder(
+            region=region,
+            period=period,
+            scope_type=scope_type,
+            organization=row.unit if scope_type == ScopeType.ORGANIZATION else None,
+            municipality=row.unit if scope_type == ScopeType.MUNICIPALITY else None,
+            card=row.card,
+            card_status=row.status_label,
+            recipients=sorted(emails.get(row.unit.pk) or []),
+            sent_by=user,
+        )
+        for row in rows
+    )
     return len(rows), len(letters)
+
+
+def last_reminders(region, period: str, scope_type: str, unit_ids) -> dict:
+    """unit id → (the last reminder, how many) of the period: one query."""
+    column = "organization_id" if scope_type == ScopeType.ORGANIZATION else "municipality_id"
+    found: dict = {}
+    rows = (
+        CardReminder.objects.filter(
+            region=region, period=period, scope_type=scope_type, **{f"{column}__in": unit_ids}
+        )
+        .select_related("sent_by")
+        .order_by("-sent_at", "-pk")
+    )
+    for reminder in rows:
+        unit_id = getattr(reminder, column)
+        last, count = found.get(unit_id, (reminder, 0))
+        found[unit_id] = (last, count + 1)
+    return found

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from nms.monitoring import populations
@@ -127,60 +127,128 @@ def count_specs(region, specs: dict, ctx, scope_types, *, by_subject_keys=()) ->
     """Counts of each spec (key → spec) per (key, scope_type, scope_id, subject_id); a spec that
     cannot be computed (its app or fields missing) is absent from `available`.
 
-    One query per (model, region path, territory path, subject path): the specs sharing them are
-    conditional aggregates of it."""
+    The specs of one population model (with the same region path, subject path and counted
+    unit) are counted together in one query, for every scope type whose territory is reached
+    by the same joins (the region, municipality and organization of an employment are; the
+    region of a person and the organizations they work in are not): the rows of the model are
+    read once with a 0/1 flag per spec (a common table expression), then for each scope type each
+    counted unit (a person, a row, an organization) of each territory is taken once with the
+    largest of its flags, and the flags are summed per territory — the numbers of
+    `COUNT(DISTINCT unit) FILTER (WHERE …)` per spec and territory, with the conditions evaluated
+    once per row instead of once per row and scope type."""
     conditions = {}
     for key, spec in specs.items():
         condition = populations.checked_q(spec, ctx)
         if condition is not None:
             conditions[key] = condition
     available = set(conditions)
-    groups = defaultdict(list)
+    groups = defaultdict(lambda: defaultdict(list))  # group → key → [(scope type, territory)]
     for key in sorted(available):
         spec = specs[key]
         pop = populations.POPULATIONS[spec["population"]]
+        counted = populations.counted_path(spec)
+        model = pop.model_class()
+        subjects = [None]
+        if key in by_subject_keys and pop.subject:
+            subjects.append(pop.subject)
         for scope_type in scope_types:
             territory = pop.territory(scope_type)
             if territory is None:
                 continue
-            subjects = [None]
-            if key in by_subject_keys and pop.subject:
-                subjects.append(pop.subject)
+            joins = _many_prefix(model, territory)
             for subject in subjects:
-                groups[(pop.model, pop.region, territory, subject, scope_type)].append(key)
+                group = (pop.model, pop.region, subject, counted, joins)
+                groups[group][key].append((scope_type, territory))
     counts = {}
-    for (_model, region_path, territory, subject, scope_type), keys in groups.items():
-        pop_model = populations.POPULATIONS[specs[keys[0]]["population"]].model_class()
-        aliases, aggregates = {}, {}
-        for index, key in enumerate(keys):
-            spec = specs[key]
-            pop = populations.POPULATIONS[spec["population"]]
-            aliases.update(populations.annotations(pop, spec))
-            condition = conditions[key]
-            aggregates[f"c{index}"] = Count(
-                populations.counted_path(spec), filter=condition, distinct=True
-            )
-        columns = [territory] + ([subject] if subject else [])
-        rows = (
-            pop_model.objects.annotate(**aliases)
-            .filter(**{region_path: region.pk, f"{territory}__isnull": False})
-            .order_by()
-            .values(*columns)
-            .annotate(**aggregates)
-        )
-        try:
-            rows = list(rows)
-        except FieldError:
+    for (_model, region_path, subject, counted, _joins), by_key in groups.items():
+        keys = list(by_key)
+        territories = sorted({t for places in by_key.values() for t in places})
+        found = _grouped_counts(region, specs, conditions, keys, region_path, territories,
+                                subject, counted)  # fmt: skip
+        if found is None:
             continue
-        for row in rows:
-            subject_id = row[subject] if subject else None
+        wanted = {key: {scope_type for scope_type, _ in places} for key, places in by_key.items()}
+        for scope_type, territory_id, subject_id, values in found:
             if subject and subject_id is None:
                 continue
-            for index, key in enumerate(keys):
-                counts[(key, scope_type, row[territory], subject_id)] = row[f"c{index}"]
-        for key in keys:
-            counts.setdefault((key, scope_type, "computed"), True)
+            for key, value in zip(keys, values, strict=True):
+                if scope_type in wanted[key]:
+                    counts[(key, scope_type, territory_id, subject_id)] = value or 0
+        for key, scope_types_of_key in wanted.items():
+            for scope_type in scope_types_of_key:
+                counts.setdefault((key, scope_type, "computed"), True)
     return {"counts": counts, "available": available}
+
+
+def _many_prefix(model, path: str) -> str:
+    """The part of a lookup path up to its first relation to many (`person__employments`), or
+    "" when it reaches one row: paths with the same prefix are read over the same joins."""
+    parts = path.split("__")
+    opts = model._meta
+    for index, name in enumerate(parts):
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            return ""
+        if field.many_to_many or field.one_to_many:
+            return "__".join(parts[: index + 1])
+        if not field.is_relation or field.related_model is None:
+            return ""
+        opts = field.related_model._meta
+    return ""
+
+
+def _grouped_counts(region, specs, conditions, keys, region_path, territories, subject, counted):
+    """[(scope type, territory id, subject id or None, [count of each key])] of one group of
+    specs over its territories [(scope type, path)], or None when a field of the population is
+    not there yet."""
+    pop_model = populations.POPULATIONS[specs[keys[0]]["population"]].model_class()
+    aliases, columns = {}, {"nms_u": F(counted)}
+    for index, (_, territory) in enumerate(territories):
+        columns[f"nms_t{index}"] = F(territory)
+    if subject:
+        columns["nms_s"] = F(subject)
+    for index, key in enumerate(keys):
+        spec = specs[key]
+        aliases.update(populations.annotations(populations.POPULATIONS[spec["population"]], spec))
+        condition = conditions[key]
+        flag = Case(When(condition, then=Value(1)), default=Value(0)) if condition else Value(1)
+        columns[f"f{index}"] = ExpressionWrapper(flag, output_field=IntegerField())
+    try:
+        rows = (
+            pop_model.objects.annotate(**aliases)
+            .filter(**{region_path: region.pk})
+            .annotate(**columns)
+            .order_by()
+            .values(*columns)
+        )
+        sql, params = rows.query.sql_with_params()
+    except FieldError:
+        return None
+    q = connection.ops.quote_name
+    flags = [q(f"f{index}") for index in range(len(keys))]
+    selects = []
+    for index, (scope_type, _) in enumerate(territories):
+        t = q(f"nms_t{index}")
+        group = [t] + ([q("nms_s")] if subject else [])
+        # «... AS "nms_*"»: the names of the columns of the first SELECT of the union.
+        head = [f"'{scope_type}' AS {q('nms_scope')}", f"{t} AS {q('nms_t')}"]
+        head.append(f"{q('nms_s')} AS {q('nms_s')}" if subject else f"NULL AS {q('nms_s')}")
+        once = ", ".join(f"MAX({f}) AS {f}" for f in flags)
+        sums = ", ".join(f"SUM({f})" for f in flags)
+        selects.append(
+            f"SELECT {', '.join(head)}, {sums} FROM (SELECT {', '.join(group)}, {once} "
+            f"FROM {q('nms_rows')} WHERE {t} IS NOT NULL AND {q('nms_u')} IS NOT NULL "
+            f"GROUP BY {', '.join(group)}, {q('nms_u')}) {q(f'nms_units{index}')} "
+            f"GROUP BY {', '.join(group)}"
+        )
+    # MATERIALIZED: the rows and their flags computed once, for every scope type (SQLite would
+    # otherwise evaluate the expression again in each part of the union).
+    sql = f"WITH {q('nms_rows')} AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [(row[0], row[1], row[2], row[3:]) for row in found]
 
 
 # -- values, targets ---------------------------------------------------------------------------
@@ -285,7 +353,16 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
     step("Информационные карты прочитаны")
 
     now = timezone.now()
-    snapshots = []
+    names = {scope_type: units.of(scope_type) for scope_type in scope_types}
+    omitting = ScopeType.REGION in scope_types and ScopeType.ORGANIZATION in scope_types
+    kept = {}  # the region alone recomputed: its organizations' rows omitted before stay so
+    if ScopeType.REGION in scope_types and not omitting:
+        for indicator_id, details in Snapshot.objects.filter(
+            region=region, period=label, scope_type=ScopeType.REGION, subject__isnull=True,
+            indicator__in=[i.pk for i in indicators], details__has_key=OMITTED,
+        ).values_list("indicator_id", "details"):  # fmt: skip
+            kept[indicator_id] = details[OMITTED]
+    records = []
     for indicator in indicators:
         if indicator.method == Method.RECORDS:
             rows = _records_rows(indicator, counted, units, scope_types)
@@ -294,32 +371,36 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
         else:
             rows = card_rows(indicator, card_values, units, scope_types)
         target = target_for(indicator, label, ends_on)
+        common = (region.pk, indicator.pk, label, starts_on, ends_on)
+        unit, direction, version = indicator.unit, indicator.direction, indicator.definition_version
+        region_at, omitted, default = None, 0, None
         for row in rows:
             value = row.value
             if value is None and row.status == Snapshot.Status.COMPUTED:
-                value = value_of(indicator.unit, row.numerator, row.denominator)
-            snapshots.append(
-                Snapshot(
-                    region=region,
-                    indicator=indicator,
-                    period=label,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                    scope_type=row.scope_type,
-                    scope_id=row.scope_id,
-                    scope_name=_scope_name(units, row.scope_type, row.scope_id)[:500],
-                    subject_id=row.subject_id,
-                    numerator=row.numerator,
-                    denominator=row.denominator,
-                    value=value,
-                    target=target,
-                    met=met_of(indicator.direction, value, target),
-                    status=row.status,
-                    details=row.details or {},
-                    definition_version=indicator.definition_version,
-                    computed_at=now,
-                )
-            )
+                value = _value(unit, row.numerator, row.denominator)
+            met = None if target is None else met_of(direction, value, target)
+            if omitting and row.scope_type == ScopeType.ORGANIZATION and row.subject_id is None:
+                shape = _default_shape(row, met)
+                if shape is not None and (default is None or shape == default):
+                    default = shape
+                    omitted += 1
+                    continue
+            if row.scope_type == ScopeType.REGION and row.subject_id is None:
+                region_at = len(records)
+            name = str(names[row.scope_type].get(row.scope_id, ""))[:500]
+            records.append(
+                (*common, row.scope_type, row.scope_id, name, row.subject_id, row.numerator,
+                 row.denominator, value, target, met, row.status, row.details or {}, version,
+                 now)
+            )  # fmt: skip
+        if not omitting and indicator.pk in kept:
+            omitted, default = kept[indicator.pk]["count"], kept[indicator.pk]
+        if omitted and region_at is not None:
+            record = list(records[region_at])
+            details = dict(record[DETAILS])
+            details[OMITTED] = {**default, "count": omitted}
+            record[DETAILS] = details
+            records[region_at] = tuple(record)
         step(indicator.code)
     Snapshot.objects.filter(
         region=region,
@@ -327,25 +408,153 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
         scope_type__in=scope_types,
         indicator__in=[i.pk for i in indicators],
     ).delete()
-    write(snapshots)
-    return len(snapshots)
+    write(records)
+    return len(records)
 
 
-def write(snapshots: list) -> None:
-    """Insert the snapshots: COPY on PostgreSQL (a region's organizations times the catalogue
-    are hundreds of thousands of rows), bulk_create elsewhere."""
-    if connection.vendor != "postgresql" or not snapshots:
-        Snapshot.objects.bulk_create(snapshots, batch_size=2000)
+# An organization's row that holds only the default is not stored (a region of 2 600
+# organizations has tens of thousands of them): a records or function row with 0 in the
+# numerator and 0 or nothing in the denominator and no assessment against a target, a card row
+# still awaiting the organization's own card. The region's row of the indicator names the
+# default and how many organizations have it (details["omitted_organizations"]); the readers
+# put it back (`selectors.organization_rows`). Regions and municipalities are always stored.
+OMITTED = "omitted_organizations"
+
+
+def _default_shape(row, met) -> dict | None:
+    if row.status == Snapshot.Status.COMPUTED:
+        if row.numerator == 0 and row.denominator in (0, None) and met is None and not row.details:
+            return {"status": row.status, "numerator": 0, "denominator": row.denominator}
+        return None
+    if row.status == Snapshot.Status.CARDS_PENDING and row.details == {
+        "cards_accepted": 0,
+        "cards_expected": 1,
+    }:
+        return {"status": row.status, "numerator": None, "denominator": None}
+    return None
+
+
+_VALUES: dict = {}
+
+
+def _value(unit, numerator, denominator):
+    """value_of, remembered: most units of a big region repeat a few small (numerator,
+    denominator) pairs."""
+    key = (unit, numerator, denominator)
+    try:
+        return _VALUES[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable number: not remembered
+        return value_of(unit, numerator, denominator)
+    if len(_VALUES) > 100_000:
+        _VALUES.clear()
+    value = _VALUES[key] = value_of(unit, numerator, denominator)
+    return value
+
+
+COLUMNS = (
+    "region_id", "indicator_id", "period", "starts_on", "ends_on", "scope_type", "scope_id",
+    "scope_name", "subject_id", "numerator", "denominator", "value", "target", "met", "status",
+    "details", "definition_version", "computed_at",
+)  # fmt: skip
+
+
+DETAILS = COLUMNS.index("details")
+
+
+def write(records: list) -> None:
+    """Insert the snapshots (tuples in the order of COLUMNS): COPY on PostgreSQL (a region's
+    organizations times the catalogue are hundreds of thousands of rows), bulk_create in batches
+    elsewhere."""
+    if not records:
         return
-    fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    names = [f.attname for f in fields]
+    fields = {f.attname: f for f in Snapshot._meta.concrete_fields}
+    if connection.vendor != "postgresql":
+        _insert_many(records, fields)
+        return
+    fields = {name: field.column for name, field in fields.items()}
+    columns = ", ".join(connection.ops.quote_name(fields[name]) for name in COLUMNS)
+    table = connection.ops.quote_name(Snapshot._meta.db_table)
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for start in range(0, len(records), 20_000):
+            copy.write(_copy_lines(records[start : start + 20_000]))
+
+
+def _insert_many(records, fields) -> None:
+    """Elsewhere (SQLite): one prepared INSERT for all the rows (executemany), each value
+    prepared for the database by its field the way the ORM does; the values common to every row
+    (dates, the time of the computation) prepared once."""
+    names = [fields[name] for name in COLUMNS]
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in names)
+    sql = f"INSERT INTO {connection.ops.quote_name(Snapshot._meta.db_table)} ({columns}) "
+    sql += f"VALUES ({placeholders})"
+    prepared: dict = {}
+
+    def prep(index, value):
+        key = (index, value if not isinstance(value, dict) else id(value))
+        try:
+            return prepared[key]
+        except (KeyError, TypeError):
+            pass
+        result = names[index].get_db_prep_save(value, connection)
+        if not isinstance(value, dict):
+            prepared[key] = result
+        return result
+
+    rows = [[prep(i, v) for i, v in enumerate(record)] for record in records]
     with connection.cursor() as cursor:
-        sql = f"COPY {connection.ops.quote_name(Snapshot._meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for snapshot in snapshots:
-                row = [getattr(snapshot, name) for name in names]
-                copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):  # and datetime
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+    return str(value)
+
+
+def _copy_lines(records) -> str:
+    """Rows of snapshots as COPY text: what is common to an indicator's rows (region, indicator,
+    period, dates; version and time) formatted once, the rest by its known types."""
+    heads, tails, lines = {}, {}, []
+    null, escapes = "\\N", _ESCAPES
+    for r in records:
+        key = r[1]
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = "\t".join(_text(v) for v in r[:5])
+            tails[key] = "\t".join(_text(v) for v in r[16:])
+        (scope_type, scope_id, name, subject_id, numerator, denominator, value, target, met,
+         status, details) = r[5:16]  # fmt: skip
+        lines.append(
+            f"{head}\t{scope_type}\t{scope_id}\t{name.translate(escapes)}\t"
+            f"{null if subject_id is None else subject_id}\t"
+            f"{null if numerator is None else numerator}\t"
+            f"{null if denominator is None else denominator}\t"
+            f"{null if value is None else value}\t{null if target is None else target}\t"
+            f"{null if met is None else ('t' if met else 'f')}\t{status}\t"
+            f"{_text(details) if details else '{}'}\t{tails[key]}\n"
+        )
+    return "".join(lines)
 
 
 def _enough_memory() -> None:

@@ -23,6 +23,7 @@ from nms.accounts.scope import scope_of
 from nms.common import xlsx
 from nms.monitoring.cards import region_indicators
 from nms.monitoring.models import Indicator, IndicatorSet, ScopeType, Snapshot, Unit
+from nms.monitoring.selectors import with_organization_defaults
 from nms.registry.models import Municipality, Organization, Region
 
 REGION_WIDE = (Role.MINISTRY, Role.CNPPM)
@@ -220,6 +221,8 @@ def table(user, place: Place, period: str, filters: dict | None = None) -> list[
     own = {
         s.indicator_id: s for s in visible.filter(scope_type=place.scope_type, scope_id=place.id)
     }
+    if place.scope_type == ScopeType.ORGANIZATION:
+        own = with_organization_defaults(own, place.obj, period, ids)
     below: dict[int, int] = {}
     if place.child_type:
         for indicator_id in visible.filter(
@@ -304,7 +307,7 @@ def trend(user, indicator: Indicator, place: Place) -> list[Snapshot]:
 
 
 def snapshot_of(user, indicator: Indicator, place: Place, period: str) -> Snapshot | None:
-    return (
+    found = (
         snapshots(user)
         .filter(
             indicator=indicator,
@@ -315,6 +318,9 @@ def snapshot_of(user, indicator: Indicator, place: Place, period: str) -> Snapsh
         )
         .first()
     )
+    if found is None and place.scope_type == ScopeType.ORGANIZATION:
+        found = with_organization_defaults({}, place.obj, period, [indicator.pk]).get(indicator.pk)
+    return found
 
 
 def _number(value):

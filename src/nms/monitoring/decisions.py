@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
@@ -47,6 +48,8 @@ def _clean(user, data: dict, region) -> dict:
     status = data.get("status") or Decision.Status.PLANNED
     if status not in Decision.Status.values:
         errors["status"] = "Неизвестное состояние решения."
+    elif isinstance(cleaned["deadline"], date):
+        status = status_by_deadline(status, cleaned["deadline"])
     cleaned["status"] = status
     indicators = list(data.get("indicators") or [])
     if not indicators:
@@ -75,6 +78,27 @@ def _clean(user, data: dict, region) -> dict:
     cleaned["municipalities"] = municipalities
     cleaned["organizations"] = organizations
     return cleaned
+
+
+# -- «просрочено» -------------------------------------------------------------------------------
+def status_by_deadline(status: str, deadline: date, today: date | None = None) -> str:
+    """The one rule: a decision not yet done is «просрочено» once its deadline has passed (the
+    day after it), and «принято» again when its deadline is moved to today or later."""
+    if status == Decision.Status.DONE:
+        return status
+    today = today or timezone.localdate()
+    return Decision.Status.OVERDUE if deadline < today else Decision.Status.PLANNED
+
+
+def mark_overdue(today: date | None = None, *, region=None) -> int:
+    """Set «просрочено» on the decisions whose deadline has passed (the rule above, in one
+    UPDATE); returns how many changed. Run by `nms monitor --mark-overdue` (daily, cron), by the
+    background computation, and before the decisions are read on the pages and the API."""
+    today = today or timezone.localdate()
+    rows = Decision.objects.filter(status=Decision.Status.PLANNED, deadline__lt=today)
+    if region is not None:
+        rows = rows.filter(region=region)
+    return rows.update(status=Decision.Status.OVERDUE)
 
 
 def _region_of(user, data: dict):

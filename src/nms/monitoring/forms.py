@@ -114,6 +114,34 @@ class RecommendationForm(VersionedForm):
     text = forms.CharField(label="Текст рекомендации", widget=TEXTAREA, max_length=4000)
 
 
+class ManualRecommendationForm(forms.Form):
+    """A recommendation written by hand, addressed to a role of a territory (a draft)."""
+
+    addressee = forms.ChoiceField(label="Кому", choices=Addressee.choices)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label="Муниципалитет", required=False,
+        help_text="Для муниципальной методической службы.",
+    )  # fmt: skip
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label="Организация", required=False,
+        help_text="Для педагогов или администрации организации.",
+    )  # fmt: skip
+    indicator = IndicatorField(
+        queryset=Indicator.objects.none(), label="Показатель (необязательно)", required=False
+    )
+    period = forms.CharField(label="Период", max_length=30)
+    text = forms.CharField(label="Текст рекомендации", widget=TEXTAREA, max_length=4000)
+
+    def __init__(self, *args, user, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.fields["indicator"].queryset = region_indicator_choices(region)
+        self.fields["municipality"].queryset = scope.municipalities().filter(region=region)
+        self.fields["organization"].queryset = (
+            scope.organizations().filter(region=region).order_by("short_name")
+        )
+
+
 class GenerateForm(forms.Form):
     period = forms.CharField(label="Период", max_length=30)
 

@@ -115,8 +115,17 @@ class Snapshot(models.Model):
         NO_DATA = "no_data", "нет данных"
         CARDS_PENDING = "cards_pending", "ожидаются информационные карты"
 
-    region = models.ForeignKey("registry.Region", models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="snapshots")
+    # Written only by the computation, from ids it has just read, hundreds of thousands of rows
+    # at a time: no foreign-key triggers in the database (checking them took seconds at each
+    # COMMIT). Deleting a region, an indicator or a subject still deletes its snapshots (Django's
+    # CASCADE).
+    # Their own indexes would repeat the first columns of the two below.
+    region = models.ForeignKey(
+        "registry.Region", models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="snapshots", db_constraint=False, db_index=False
+    )
     period = models.CharField("период", max_length=30)
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -124,8 +133,9 @@ class Snapshot(models.Model):
     scope_id = models.PositiveBigIntegerField()
     scope_name = models.CharField(max_length=500)
     subject = models.ForeignKey(
-        "registry.Subject", models.CASCADE, null=True, blank=True, related_name="+"
-    )
+        "registry.Subject", models.CASCADE, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     numerator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     denominator = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
@@ -201,6 +211,43 @@ class CardValue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["card", "indicator"], name="cardvalue_unique")
+        ]
+
+
+class CardReminder(models.Model):
+    """A reminder sent to those who fill a unit's card of a period not yet submitted: who was
+    reminded (the addresses), when and by whom; shown on the card board."""
+
+    region = models.ForeignKey("registry.Region", models.CASCADE, related_name="+")
+    period = models.CharField("период", max_length=30)
+    scope_type = models.CharField(max_length=20, choices=ScopeType.choices)
+    municipality = models.ForeignKey(
+        "registry.Municipality", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "registry.Organization", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    card = models.ForeignKey(
+        InfoCard, models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    card_status = models.CharField("состояние карты", max_length=40)
+    recipients = models.JSONField("кому (адреса)", default=list, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="напомнил",
+    )  # fmt: skip
+    sent_at = models.DateTimeField("когда", auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "напоминание об информационной карте"
+        verbose_name_plural = "напоминания об информационных картах"
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["region", "period", "scope_type"]),
+            models.Index(fields=["organization", "period"]),
+            models.Index(fields=["municipality", "period"]),
         ]
 
 

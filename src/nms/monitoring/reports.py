@@ -37,6 +37,7 @@ from nms.monitoring.models import (
     ScopeType,
     Snapshot,
 )
+from nms.monitoring.selectors import with_organization_defaults
 from nms.registry.models import Municipality, Organization, Region
 
 FONT = "Times New Roman"
@@ -87,6 +88,8 @@ class _Data:
                 scope_type=self.place.scope_type, scope_id=self.place.id, subject__isnull=True
             )
         }
+        if self.place.scope_type == ScopeType.ORGANIZATION:
+            self.own = with_organization_defaults(self.own, self.place.obj, period, ids)
         self.subjects = defaultdict(list)
         for s in rows.filter(
             scope_type=self.place.scope_type, scope_id=self.place.id, subject__isnull=False

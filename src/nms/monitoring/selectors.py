@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from nms.monitoring.models import Snapshot
+from nms.monitoring.models import ScopeType, Snapshot
 
 
 def _number(value):
@@ -22,6 +22,90 @@ def snapshots_of(region, period: str, scope_type: str | None = None, *, codes=No
     if codes:
         rows = rows.filter(indicator__code__in=list(codes))
     return rows
+
+
+# -- organizations' rows not stored (nms.monitoring.compute.OMITTED) ----------------------------
+def _omitted_in(region_id, period: str, indicator_ids=None) -> dict:
+    """indicator id → the region's snapshot naming the organizations' default row."""
+    from nms.monitoring.compute import OMITTED
+
+    rows = Snapshot.objects.filter(
+        region_id=region_id,
+        period=period,
+        scope_type=ScopeType.REGION,
+        subject__isnull=True,
+        details__has_key=OMITTED,
+    ).select_related("indicator")
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    return {s.indicator_id: s for s in rows}
+
+
+def default_row(region_snapshot: Snapshot, scope_id: int, scope_name: str) -> Snapshot:
+    """The organization's row that was not stored (0 of 0, a card awaited), unsaved."""
+    from nms.monitoring.compute import OMITTED, met_of, value_of
+
+    shape = region_snapshot.details[OMITTED]
+    indicator = region_snapshot.indicator
+    value = None
+    if shape["status"] == Snapshot.Status.COMPUTED:
+        value = value_of(indicator.unit, shape["numerator"], shape["denominator"])
+    details = {"cards_accepted": 0, "cards_expected": 1} if shape["numerator"] is None else {}
+    return Snapshot(
+        region_id=region_snapshot.region_id,
+        indicator=indicator,
+        period=region_snapshot.period,
+        starts_on=region_snapshot.starts_on,
+        ends_on=region_snapshot.ends_on,
+        scope_type=ScopeType.ORGANIZATION,
+        scope_id=scope_id,
+        scope_name=scope_name,
+        numerator=shape["numerator"],
+        denominator=shape["denominator"],
+        value=value,
+        target=region_snapshot.target,
+        met=met_of(indicator.direction, value, region_snapshot.target),
+        status=shape["status"],
+        details=details,
+        definition_version=region_snapshot.definition_version,
+        computed_at=region_snapshot.computed_at,
+    )
+
+
+def with_organization_defaults(own: dict, organization, period: str, indicator_ids) -> dict:
+    """An organization's snapshots by indicator id, with the rows not stored put back."""
+    missing = [pk for pk in indicator_ids if pk not in own]
+    if not missing:
+        return own
+    found = dict(own)
+    for indicator_id, region_snapshot in _omitted_in(
+        organization.region_id, period, missing
+    ).items():
+        found[indicator_id] = default_row(region_snapshot, organization.pk, str(organization))
+    return found
+
+
+def _defaults_of(region, period: str, stored: list, *, codes=None) -> list:
+    """The rows not stored of every organization of the region (for the full lists)."""
+    from nms.registry.models import Organization
+
+    omitted = _omitted_in(region.pk, period)
+    if codes:
+        omitted = {k: v for k, v in omitted.items() if v.indicator.code in set(codes)}
+    if not omitted:
+        return []
+    have = {
+        (s.indicator_id, s.scope_id)
+        for s in stored
+        if s.scope_type == ScopeType.ORGANIZATION and s.subject_id is None
+    }
+    organizations = list(Organization.objects.filter(region=region).values_list("pk", "short_name"))
+    found = []
+    for indicator_id, region_snapshot in omitted.items():
+        for pk, name in organizations:
+            if (indicator_id, pk) not in have:
+                found.append(default_row(region_snapshot, pk, name))
+    return found
 
 
 def snapshot_row(snapshot: Snapshot) -> dict:
@@ -54,7 +138,10 @@ def snapshot_row(snapshot: Snapshot) -> dict:
 def snapshot_rows(region, period: str, scope_type: str | None = None, *, codes=None) -> list:
     from nms.monitoring.compute import _code_key
 
-    rows = [snapshot_row(s) for s in snapshots_of(region, period, scope_type, codes=codes)]
+    stored = list(snapshots_of(region, period, scope_type, codes=codes))
+    if scope_type in (None, "", ScopeType.ORGANIZATION):
+        stored += _defaults_of(region, period, stored, codes=codes)
+    rows = [snapshot_row(s) for s in stored]
     order = {"region": 0, "municipality": 1, "organization": 2}
     rows.sort(
         key=lambda r: (

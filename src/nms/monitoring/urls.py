@@ -19,6 +19,11 @@ urlpatterns = [
         views.recommendations_generate,
         name="monitoring-recommendations-generate",
     ),
+    path(
+        "recommendations/new/",
+        views.recommendation_create,
+        name="monitoring-recommendation-create",
+    ),
     path("recommendations/rules/", views.rules, name="monitoring-rules"),
     path("recommendations/rules/<int:pk>/", views.rule_edit, name="monitoring-rule"),
     path(

@@ -15,26 +15,26 @@ version-checked, its refusal is a Russian message and nothing is saved.
 """
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.views import ScopedListView, require, save_through_service, xlsx_response
-from nms.monitoring import cards, dashboards, decisions, recommendations, reports
+from nms.monitoring import cards, dashboards, decisions, recommendations, tasks
 from nms.monitoring.dashboards import Place
 from nms.monitoring.filters import DecisionFilterSet, RecommendationFilterSet
 from nms.monitoring.forms import (
     CardForm,
     DecisionForm,
     GenerateForm,
+    ManualRecommendationForm,
     RecommendationForm,
     ReturnForm,
     RuleForm,
@@ -176,14 +176,9 @@ def report(request, scope_type, pk, kind):
     require(kind in ("docx", "xlsx"))
     period, _ = dashboards.choose_period(place.region_id, request.GET.get("period"))
     require(bool(period))
-    name = f"аналитическая_справка_{place.name}_{period}.{kind}"
-    if kind == "xlsx":
-        return xlsx_response(reports.analytical_report_xlsx(place.region, period, place), name)
-    response = HttpResponse(
-        reports.analytical_report_docx(place.region, period, place), content_type=DOCX
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    # Built in the background (a region's report reads every unit's values): the job's page
+    # shows the progress and then the file, kept on the jobs page.
+    return redirect(tasks.report_start(request.user, place, period, kind))
 
 
 @login_required
@@ -509,6 +504,44 @@ def recommendations_generate(request):
     return redirect(f"{reverse('monitoring-recommendations')}?{urlencode({'status': 'draft'})}")
 
 
+@login_required
+def recommendation_create(request):
+    """A recommendation written by hand to a role of a territory (not from a rule): a draft,
+    edited and published like the generated ones."""
+    user = request.user
+    require(scope_of(user).can("monitoring.recommend"))
+    region = _board_region(user)
+    require(region is not None)
+    period, _ = dashboards.choose_period(region.pk, request.GET.get("period"))
+    form = ManualRecommendationForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        region=region,
+        initial={"period": period},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "region": region}
+        try:
+            saved = save_through_service(form, lambda: recommendations.create(user, data))
+        except PermissionDenied:
+            form.add_error(
+                "addressee", "Этому адресату в этой территории рекомендовать вы не можете."
+            )
+            saved = None
+        if saved is not None:
+            messages.success(request, "Черновик рекомендации записан. Проверьте и опубликуйте его.")
+            return redirect("monitoring-recommendation", saved.pk)
+    return render(
+        request,
+        "monitoring/form.html",
+        {
+            "form": form,
+            "title": "Адресная рекомендация",
+            "back": reverse("monitoring-recommendations"),
+        },
+    )
+
+
 def _recommendation_or_404(user, pk) -> Recommendation:
     rows = (
         scope_of(user)
@@ -648,10 +681,12 @@ class DecisionListView(ScopedListView):
 
     @staticmethod
     def selector(user):
+        decisions.mark_overdue()
         return scope_of(user).visible(Decision).order_by("-decided_on", "-pk")
 
 
 def _decision_or_404(user, pk) -> Decision:
+    decisions.mark_overdue()
     rows = scope_of(user).visible(Decision).select_related("region", "author")
     return get_visible_or_404(rows, pk=pk)
 

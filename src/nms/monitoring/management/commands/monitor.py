@@ -33,8 +33,19 @@ class Command(BaseCommand):
             "--load-catalogue", action="store_true", help="загрузить встроенный каталог"
         )
         parser.add_argument("--definitions", help="JSON-файл показателей региона")
+        parser.add_argument(
+            "--mark-overdue",
+            action="store_true",
+            help="отметить «просрочено» решения с истёкшим сроком (ежедневно, cron)",
+        )
 
     def handle(self, *args, **options):
+        if options["mark_overdue"]:
+            from nms.monitoring.decisions import mark_overdue
+
+            self.stderr.write(f"Просроченных решений отмечено: {mark_overdue()}.")
+            if not options["period"]:
+                return
         if options["load_catalogue"]:
             counts = catalogue.load()
             self.stderr.write(

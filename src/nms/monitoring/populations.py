@@ -869,6 +869,7 @@ def members(indicator, part: str, period: str, scope_type: str, scope_id: int):
 from nms.monitoring import (  # noqa: E402, F401
     populations_catalogs,
     populations_outcomes,
+    populations_portal,
     populations_roadmap,
     populations_staffing,
 )

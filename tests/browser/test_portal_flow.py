@@ -1,0 +1,54 @@
+"""An anonymous visitor opens the open portal, finds a community and a news item, opens the
+navigator and follows to a resource's card."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from nms.portal.models import Community, CommunityMember, News, Resource
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_visitor_reads_the_portal(page, two_municipalities):
+    a = two_municipalities["a"]
+    region = a["municipality"].region
+    community = Community.objects.create(
+        region=region, name="Сетевое сообщество учёных-педагогов", kind="network",
+        level="regional", topic="исследовательская деятельность",
+    )  # fmt: skip
+    CommunityMember.objects.create(community=community, person=a["teacher"], role="leader")
+    Community.objects.create(
+        region=region, name="Клуб «Педагог года»", kind="club", level="regional"
+    )
+    News.objects.create(
+        region=region, title="Открыт приём заявок на конкурс практик",
+        published_on=date.today() - timedelta(days=1), text="Заявки принимаются до конца месяца.",
+        published=True,
+    )  # fmt: skip
+    Resource.objects.create(
+        region=region, title="Цифровая экосистема ДПО", kind="academy",
+        url="https://academy-demo.example.ru", description="Курсы Академии Минпросвещения.",
+        tags="ДПО, курсы",
+    )  # fmt: skip
+
+    page.goto("/portal/")
+    assert "Открытый портал" in page.inner_text("h1")
+    page.click("#sections >> text=Профессиональные сообщества")
+    page.fill("input[name=q]", "ученых")  # typed with е, the name has ё
+    page.click("#portal-search button[type=submit]")
+    rows = page.locator("#communities tbody tr")
+    assert rows.count() == 1
+    assert a["teacher"].last_name in rows.first.inner_text()  # the leader is named
+    rows.first.locator("a").click()
+    assert "учёных-педагогов" in page.inner_text("h1")
+    assert a["teacher"].snils not in page.content()
+
+    page.click(".portal-nav >> text=Новости")
+    page.click("#news >> text=Открыт приём заявок")
+    assert "Заявки принимаются" in page.inner_text("#news-item")
+
+    page.click(".portal-nav >> text=Навигатор")
+    page.select_option("select[name=kind]", "academy")
+    page.click("#portal-search button[type=submit]")
+    page.click("#resources >> text=Цифровая экосистема ДПО")
+    assert page.inner_text("#resource-url") == "https://academy-demo.example.ru"

@@ -146,3 +146,7 @@ def monitoring_cycles(indicator, region, ctx, units, scope_types):
     if "region" not in scope_types:
         return []
     return [Row("region", region.pk, None, _cycles(region, ctx), None)]
+
+
+# The functions of the later apps, each in its own module (they use `register` above).
+from nms.monitoring import functions_staffing  # noqa: E402, F401

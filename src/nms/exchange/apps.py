@@ -8,3 +8,6 @@ class ExchangeConfig(AppConfig):
     name = "nms.exchange"
     label = "exchange"
     verbose_name = "Обмен с федеральными системами"
+
+    def ready(self):
+        from nms.exchange import access  # noqa: F401  (registers with the access registry)

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from nms.exchange import views
+
+urlpatterns = [
+    path("", views.ExchangeView.as_view(), name="exchange-home"),
+]

@@ -246,15 +246,15 @@ def test_command_json(world, capsys, tmp_path):
     call_command("monitor", "--period", PERIOD, "--scope", "region", "--format", "json")
     rows = json.loads(capsys.readouterr().out)
     codes = {row["code"] for row in rows}
-    assert {"A3", "A4", "A5", "A6", "F6.4", "B1"} <= codes
+    assert {"A3", "A4", "A5", "A6", "F6.4", "B2"} <= codes
     keys = {"code", "name", "scope_type", "scope_id", "scope_name", "period", "numerator",
             "denominator", "value", "target", "met"}  # fmt: skip
     assert all(keys <= set(row) for row in rows)
     assert {row["scope_type"] for row in rows} == {"region"}
     f64 = next(row for row in rows if row["code"] == "F6.4")
     assert (f64["numerator"], f64["denominator"], f64["value"]) == (2, 5, 40)
-    b1 = next(row for row in rows if row["code"] == "B1")
-    assert b1["status"] == "cards_pending" and b1["cards_status"]
+    b2 = next(row for row in rows if row["code"] == "B2")
+    assert b2["status"] == "cards_pending" and b2["cards_status"]
     out = tmp_path / "values.xlsx"
     call_command(
         "monitor", "--period", PERIOD, "--scope", "municipality", "--format", "xlsx",

@@ -306,7 +306,11 @@ def _period(status: str, today: date) -> tuple[date, date]:
         return today, today + timedelta(days=270)
     if status == Status.AUDIT:
         return today - timedelta(days=250), today + timedelta(days=20)
-    if status in (Status.COMPLETED, Status.CLOSED):
+    if status == Status.COMPLETED:
+        # Ended before the last school year closed: the students' results of the years before and
+        # after the route compare (nms.outcomes.dynamics, indicator G4).
+        return today - timedelta(days=540), today - timedelta(days=170)
+    if status == Status.CLOSED:
         return today - timedelta(days=330), today - timedelta(days=10)
     return today - timedelta(days=120), today + timedelta(days=150)
 

@@ -6,7 +6,8 @@ Every row of the §2 tables becomes an indicator: code, name, source, the numera
 wording, the target text with numeric targets per year where the text gives them, the
 checklist's status. The computable ones are mapped by hand below (MAPPING) to population specs
 (nms.monitoring.populations); the ones whose data the system does not keep (documents,
-agreements, staffing tables, publications) are information-card items.
+agreements, staffing tables, publications) are information-card items, unless an app's file
+in data/updates/ defines them over its records (those entries replace the rows whole).
 """
 
 import json
@@ -15,6 +16,9 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).with_name("catalogue.json")
+# The indicators over the records of the later apps (catalogs, roadmap, staffing, outcomes,
+# portal): one JSON list per app of whole entries, each replacing the checklist row of its code.
+UPDATES = Path(__file__).with_name("updates")
 ROW = re.compile(r"^\|\s*([A-G]\d+(?:\.\d+)?)\s*\|(.*)\|\s*$")
 SETS = "ABCDEFG"
 
@@ -534,6 +538,22 @@ def parse(checklist: str) -> list[dict]:
         if "card_scope" in row and row["method"] != "card":
             row.pop("card_scope")
         rows.append(row)
+    return apply_updates(rows)
+
+
+def apply_updates(rows: list[dict]) -> list[dict]:
+    """Replace the rows whose codes an app's updates file defines (unknown codes are an error)."""
+    by_code = {row["code"]: n for n, row in enumerate(rows)}
+    seen = {}
+    for path in sorted(UPDATES.glob("*.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            code = entry["code"]
+            if code not in by_code:
+                raise SystemExit(f"{path.name}: no row {code} in the checklist")
+            if code in seen:
+                raise SystemExit(f"{path.name}: {code} is already defined by {seen[code]}")
+            seen[code] = path.name
+            rows[by_code[code]] = entry
     return rows
 
 

@@ -31,7 +31,9 @@ from nms.diagnostics.services import result_record
 from nms.itembank.models import CompetencyArea
 from nms.routes import services as route_services
 from nms.routes.models import ItemReport, RouteTemplate
+from tests.catalogs import scope_objects as catalogs_objects
 from tests.events import scope_objects as events_objects
+from tests.exchange import scope_objects as exchange_objects
 from tests.factories import (
     EmploymentFactory,
     MunicipalityFactory,
@@ -43,13 +45,21 @@ from tests.factories import (
 from tests.itembank.conftest import make_item
 from tests.mentoring import scope_objects as mentoring_objects
 from tests.monitoring import scope_objects as monitoring_objects
+from tests.outcomes import scope_objects as outcomes_objects
+from tests.portal import scope_objects as portal_objects
 from tests.programs import scope_objects as programs_objects
+from tests.roadmap import scope_objects as roadmap_objects
 from tests.routes.conftest import item_data
+from tests.staffing import scope_objects as staffing_objects
 from tests.support import scope_objects as support_objects
 
 # The new apps' shares of the matrix: each module makes one object of each kind per World lazily
 # and exports OBJECTS, REGION_OBJECTS and METHODIST_REGION (see `_outside`).
-APPS = (events_objects, programs_objects, support_objects, mentoring_objects, monitoring_objects)
+APPS = (
+    events_objects, programs_objects, support_objects, mentoring_objects, monitoring_objects,
+    catalogs_objects, roadmap_objects, portal_objects, staffing_objects, outcomes_objects,
+    exchange_objects,
+)  # fmt: skip
 
 TODAY = date.today()
 
@@ -146,9 +156,15 @@ DICTIONARIES = {
     "area-edit",
     "sub-create",
     "sub-edit",
+    *staffing_objects.DICTIONARIES,
 }
 # Arguments that are not objects.
-NOT_OBJECTS = {"registry-import-template": {"kind": "staff"}, **programs_objects.NOT_OBJECTS}
+NOT_OBJECTS = {
+    "registry-import-template": {"kind": "staff"},
+    **programs_objects.NOT_OBJECTS,
+    **portal_objects.NOT_OBJECTS,
+    **staffing_objects.NOT_OBJECTS,
+}
 # A user's own things, in no territory: another user's answers 404 (tests/accounts/test_tokens.py).
 OWN_OBJECTS = {"api-token-revoke"}
 BANK_URLS = {name for name in OBJECTS if name.startswith(("bank-", "diag-item-"))}

@@ -65,16 +65,17 @@ def test_production_hasher_is_argon2():
 
 # -- the navigation by role: built from the access checks the pages make ------------------------
 MANAGER_NAV = ["home", "organizations", "people", "diagnostics", "routes"]
-ACTIVITIES = ["programs", "events", "support", "mentoring"]
+ACTIVITIES = ["programs", "events", "support", "mentoring", "catalogs"]
+PLANNING = ["monitoring", "roadmap", "staffing", "outcomes"]
 NAVIGATION = {
-    "admin": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
-    "ministry": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "api"],
-    "cnppm": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
-    "methodist": [*MANAGER_NAV, *ACTIVITIES, "api"],
-    "municipal": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
-    "school": [*MANAGER_NAV, *ACTIVITIES, "monitoring", "import", "api"],
-    "teacher": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES],
-    "expert": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES],
+    "admin": [*MANAGER_NAV, *ACTIVITIES, *PLANNING, "import", "portal", "api"],
+    "ministry": [*MANAGER_NAV, *ACTIVITIES, *PLANNING, "portal", "api"],
+    "cnppm": [*MANAGER_NAV, *ACTIVITIES, *PLANNING, "import", "portal", "api"],
+    "methodist": [*MANAGER_NAV, *ACTIVITIES, "roadmap", "outcomes", "portal", "api"],
+    "municipal": [*MANAGER_NAV, *ACTIVITIES, *PLANNING, "import", "portal", "api"],
+    "school": [*MANAGER_NAV, *ACTIVITIES, *PLANNING, "import", "portal", "api"],
+    "teacher": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES, "outcomes", "portal"],
+    "expert": ["home", "own-card", "diagnostics", "routes", *ACTIVITIES, "outcomes", "portal"],
 }
 
 

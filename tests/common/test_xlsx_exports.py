@@ -32,12 +32,17 @@ from nms.registry.selectors import organizations_for_list
 from nms.routes import selectors as route_selectors
 from nms.routes import services as route_services
 from nms.routes.exports import register_xlsx, template_applied_xlsx
+from tests.catalogs import workbooks as catalogs
 from tests.events.test_exports import events_workbooks
 from tests.itembank.conftest import make_item
 from tests.mentoring.test_exports import mentoring_workbooks
 from tests.monitoring.workbooks import monitoring_workbooks
+from tests.outcomes import workbooks as outcomes
+from tests.portal import workbooks as portal
 from tests.programs.test_exports import programs_workbooks
+from tests.roadmap import workbooks as roadmap
 from tests.routes.conftest import entry_result, item_data  # noqa: F401 -- a fixture
+from tests.staffing import workbooks as staffing
 from tests.support.workbooks import support_workbooks
 
 PAYLOADS = ['=HYPERLINK("http://x.example","y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"]
@@ -151,6 +156,11 @@ def _exports(users, result) -> dict[str, bytes]:
         **events_workbooks(cnppm),
         **support_workbooks(cnppm),
         **monitoring_workbooks(cnppm),
+        **outcomes.outcomes_workbooks(cnppm),
+        **catalogs.catalogs_workbooks(cnppm),
+        **roadmap.roadmap_workbooks(cnppm),
+        **portal.portal_workbooks(cnppm),
+        **staffing.staffing_workbooks(cnppm),
     }
 
 
@@ -179,6 +189,11 @@ EXPECTED = {
     "table_xlsx": [PAYLOADS[0]],
     "analytical_report_xlsx": [PAYLOADS[0]],
     "snapshots_xlsx": [PAYLOADS[0]],
+    **outcomes.EXPECTED,
+    **catalogs.EXPECTED,
+    **roadmap.EXPECTED,
+    **portal.EXPECTED,
+    **staffing.EXPECTED,
 }
 
 
@@ -210,6 +225,20 @@ def test_no_export_writes_a_formula(everything, entry_result):  # noqa: F811 -- 
         named = {maps.MUNICIPALITY: PAYLOADS[4], maps.ORGANIZATION: PAYLOADS[2]}
         assert PAYLOADS[0] in values and named.get(breakdown, PAYLOADS[0]) in values, breakdown
     assert Role.CNPPM in scope_of(cnppm).roles
+
+
+def test_the_staffing_templates_write_no_formula(everything):
+    """The staffing import's `import_template` (its name is the diagnostics' one, read back
+    above): the reference lists keep a position and a specialty named like formulas as text."""
+    cnppm = everything["cnppm"]
+    staffing.staffing_workbooks(cnppm)
+    templates = staffing.import_templates(cnppm)
+    assert set(templates) == set(staffing.TEMPLATE_EXPECTED)
+    for kind, content in templates.items():
+        assert formulas(content) == [], kind
+        values = _read(content)
+        for payload in staffing.TEMPLATE_EXPECTED[kind]:
+            assert payload in values, (kind, payload)
 
 
 # -- every workbook goes through nms.common.xlsx ---------------------------------------------

@@ -41,8 +41,10 @@ from nms.registry.models import Municipality, Organization, Person, Subject
 STALE = {409: ConflictSerializer}
 
 
-def _enum_field(component: str, choices) -> type[serializers.ChoiceField]:
-    @extend_schema_field(serializers.ChoiceField(choices=choices), component_name=component)
+def _enum_field(component: str, choices, blank=False) -> type[serializers.ChoiceField]:
+    @extend_schema_field(
+        serializers.ChoiceField(choices=choices, allow_blank=blank), component_name=component
+    )
     class EnumField(serializers.ChoiceField):
         def __init__(self, **kwargs):
             super().__init__(choices=choices, **kwargs)
@@ -53,7 +55,8 @@ def _enum_field(component: str, choices) -> type[serializers.ChoiceField]:
 KindField = _enum_field("CatalogItemKindEnum", ItemKind.choices)
 LevelField = _enum_field("CatalogItemLevelEnum", ItemLevel.choices)
 StatusField = _enum_field("CatalogItemStatusEnum", ItemStatus.choices)
-MaterialKindField = _enum_field("CatalogMaterialKindEnum", MaterialKind.choices)
+# A practice has no material kind: "" is among the values.
+MaterialKindField = _enum_field("CatalogMaterialKindEnum", MaterialKind.choices, blank=True)
 VerdictField = _enum_field("CatalogReviewVerdictEnum", Verdict.choices)
 
 

@@ -84,6 +84,35 @@ class IdFilter(df.NumberFilter):
     field_class = IdField
 
 
+class YearField(IdField):
+    """A year typed in a query string (`?year=2025`): a whole number from 1900 to 2100, with the
+    id's strictness (no "1e20", "1.5" or "-1") and a message of its own."""
+
+    NOT_A_YEAR = "Год — целое число от 1900 до 2100."
+    default_error_messages = {
+        "invalid": NOT_A_YEAR,
+        "min_value": NOT_A_YEAR,
+        "max_value": NOT_A_YEAR,
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs["min_value"], kwargs["max_value"] = 1900, 2100
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.NOT_A_YEAR, code="invalid") from None
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(df.NumberFilter):
+    """`?year=2025`: a year (1900–2100), never a query the database chokes on."""
+
+    field_class = YearField
+
+
 # A filter that goes through a method has no model field to tell the API schema the id's type:
 # `ById(df.ModelChoiceFilter(..., method=...))` says it is an integer.
 ById = extend_schema_field(OpenApiTypes.INT)

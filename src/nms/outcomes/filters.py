@@ -3,7 +3,13 @@
 import django_filters as df
 from django.db.models import Q
 
-from nms.common.filters import ById, municipality_choices, organization_choices
+from nms.common.filters import (
+    ById,
+    IdFilter,
+    YearFilter,
+    municipality_choices,
+    organization_choices,
+)
 from nms.common.text import search_tokens
 from nms.outcomes.models import ResultKind, StudentResult
 from nms.registry.models import Subject
@@ -11,7 +17,7 @@ from nms.registry.models import Subject
 
 class StudentResultFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (учитель, СНИЛС, класс)", method="filter_q")
-    school_year = df.NumberFilter(label="Учебный год (год начала)", field_name="school_year")
+    school_year = YearFilter(label="Учебный год (год начала)", field_name="school_year")
     kind = df.ChoiceFilter(
         choices=ResultKind.choices, empty_label="все", label="Оценочная процедура"
     )
@@ -31,7 +37,7 @@ class StudentResultFilterSet(df.FilterSet):
     organization = ById(
         df.ModelChoiceFilter(queryset=organization_choices, empty_label="все", label="Организация")
     )
-    teacher = df.NumberFilter(label="Учитель (id)", field_name="teacher_id")
+    teacher = IdFilter(label="Учитель (id)", field_name="teacher_id")
 
     class Meta:
         model = StudentResult

@@ -2,7 +2,7 @@
 
 import django_filters as df
 
-from nms.common.filters import ById, YesNoFilter, municipality_choices
+from nms.common.filters import ById, YearFilter, YesNoFilter, municipality_choices
 from nms.portal.models import (
     Audience,
     Community,
@@ -34,7 +34,7 @@ class SiteFilterSet(_Words):
             field_name="organization__municipality",
         )
     )
-    year = df.NumberFilter(label="Действует в году", method="filter_year", min_value=2000)
+    year = YearFilter(label="Действует в году", method="filter_year")
 
     class Meta:
         model = InnovationSite

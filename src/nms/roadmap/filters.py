@@ -2,7 +2,7 @@
 
 import django_filters as df
 
-from nms.common.filters import ById, municipality_choices, scoped_choices
+from nms.common.filters import ById, YearFilter, municipality_choices, scoped_choices
 from nms.common.text import search_tokens
 from nms.roadmap.models import (
     Activity,
@@ -71,7 +71,7 @@ class PeriodFilterSet(df.FilterSet):
             field_name="activity__roadmap",
         )
     )  # fmt: skip
-    year = df.NumberFilter(label="Год")
+    year = YearFilter(label="Год")
     state = df.ChoiceFilter(choices=State.choices, empty_label="все", label="Состояние")
     responsible_kind = df.ChoiceFilter(
         choices=ResponsibleKind.choices, empty_label="все", label="Ответственный",

@@ -5,7 +5,13 @@ from datetime import date
 import django_filters as df
 from django.db.models import Q
 
-from nms.common.filters import ById, YesNoFilter, municipality_choices, organization_choices
+from nms.common.filters import (
+    ById,
+    YearFilter,
+    YesNoFilter,
+    municipality_choices,
+    organization_choices,
+)
 from nms.common.text import search_tokens
 from nms.registry.models import Position, Subject
 from nms.staffing.models import (
@@ -49,7 +55,7 @@ def _organization_filter():
 
 class ScheduleFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (организация, ИНН)", method="filter_q")
-    year = df.NumberFilter(label="Учебный год (год начала)", min_value=1900, max_value=2100)
+    year = YearFilter(label="Учебный год (год начала)")
     municipality = _municipality_filter()
     organization = _organization_filter()
 
@@ -104,7 +110,7 @@ class DiplomaFilterSet(df.FilterSet):
         )
     )
     is_pedagogical = YesNoFilter(label="Педагогическое")
-    year = df.NumberFilter(label="Год окончания", min_value=1900, max_value=2100)
+    year = YearFilter(label="Год окончания")
     municipality = ById(
         df.ModelChoiceFilter(
             queryset=municipality_choices,
@@ -155,12 +161,10 @@ class ContractFilterSet(df.FilterSet):
             queryset=municipality_choices, empty_label="все", label="Муниципалитет"
         )
     )
-    signed_year = df.NumberFilter(
+    signed_year = YearFilter(
         label="Год заключения",
         field_name="signed_on",
         lookup_expr="year",
-        min_value=1900,
-        max_value=2100,
     )
 
     class Meta:
@@ -173,7 +177,7 @@ class ContractFilterSet(df.FilterSet):
 
 class ClassFilterSet(df.FilterSet):
     q = df.CharFilter(label="Поиск (организация)", method="filter_q")
-    year = df.NumberFilter(label="Учебный год (год начала)", min_value=1900, max_value=2100)
+    year = YearFilter(label="Учебный год (год начала)")
     profile = df.ChoiceFilter(choices=ClassProfile.choices, empty_label="все", label="Профиль")
     municipality = _municipality_filter()
 

@@ -30,12 +30,12 @@ format: install
 
 test-sqlite: install
 	@echo "== Tests on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL NMS_CACHE_DIR=$(CURDIR)/var/test-cache/sqlite $(BIN)/pytest
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== Tests on PostgreSQL ($(PG_URL)) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) NMS_CACHE_DIR=$(CURDIR)/var/test-cache/postgres $(BIN)/pytest; \
 	else \
 		echo "== PostgreSQL at $(PG_URL) does not answer: tests on PostgreSQL skipped =="; \
 	fi
@@ -47,7 +47,9 @@ test: lint
 
 # bench_pages.py needs PostgreSQL: it builds the 100 000-person region in BENCH_PG_URL once, then
 # reuses it (skipped when the server does not answer); the other scripts use a temporary SQLite.
+# Its load is driven by Debian's wrk (installed here when absent; `--driver locust` uses locust).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/nms_bench
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 || echo "wrk is missing: apt-get install wrk"
 	@for script in bench/bench_*.py; do echo "== $$script =="; DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python $$script || exit 1; done

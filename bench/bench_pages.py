@@ -3,22 +3,26 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nms_bench .venv/bin/python bench/bench_pages.py
         [--quick (or NMS_QUICK=1)] [--users 20] [--run-time 150] [--max-requests 6000]
         [--p95-limit 500] [--ratio-limit 5] [--roles R,…] [--pages P,…] [--markdown]
-        [--database-url URL] [--migrate]
+        [--database-url URL] [--migrate] [--driver wrk|locust] [--worker-class sync|gthread]
 
-Needs PostgreSQL and locust (`pip install -e '.[bench]'`; `make bench` does it). Steps:
+Needs PostgreSQL and the load tool: Debian's wrk (`apt-get install wrk`; the default: written in C,
+it takes a small share of a core the server would otherwise lack) or locust (`--driver locust`,
+`pip install -e '.[bench]'`; its gevent users cost a good part of a core at 40 answers/s). Steps:
 
 1. The database (created if missing) is reused when the demo ministry account's region already
    holds the region; an empty database is migrated and gets `nms generate-region --municipalities
    40 --organizations 2600 --people 100000 --seed 7` (with --quick: `nms demo-bootstrap`, the
    11 500-person demo region). A database with another region is refused. A reused database is
    never written to: pending migrations are only reported (--migrate applies them).
-2. gunicorn (`nms.wsgi`, 2 sync workers, DEBUG off, static files by whitenoise) on a free
+2. gunicorn (`nms.wsgi`, 2 sync workers — --worker-class gthread: 2 threads each —, DEBUG off,
+   static files by whitenoise) on a free
    loopback port; stopped at the end.
 3. Logs in as each demo role (ministry, cnppm, methodist, municipal, school, teacher) and fetches
    every page once as each role: this checks the answers and warms the workers up. A page that
    answers 403 or 404 is not that role's page and is left out (listed); any other answer but 200
    (a redirect to the login page, an error) is a failure.
-4. locust drives --users concurrent users (each one role, the roles in turn), each sending its
+4. The load tool drives --users concurrent users (each one role, the roles in turn; with wrk one
+   thread and one connection per user), each sending its
    next request as soon as the last is answered (no wait time), going round its role's pages and
    the login page (fetched without a session: the baseline), for --run-time seconds or
    --max-requests requests, whichever comes first. The first --warm-up seconds are not counted.
@@ -47,19 +51,34 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
-try:  # locust patches the standard library (gevent) on import: it comes before the rest is used
-    import gevent
-    from locust import FastHttpUser, constant, task
-    from locust.contrib.fasthttp import FastHttpSession
-    from locust.env import Environment
-except ImportError:
-    sys.exit("bench_pages.py needs locust: .venv/bin/pip install -e '.[bench]' (or make bench)")
+
+def _driver_asked() -> str:
+    """--driver from the command line, read before anything is imported (see below)."""
+    for position, argument in enumerate(sys.argv):
+        if argument.startswith("--driver="):
+            return argument.split("=", 1)[1]
+        if argument == "--driver" and position + 1 < len(sys.argv):
+            return sys.argv[position + 1]
+    return "wrk"
+
+
+DRIVER = _driver_asked()
+if DRIVER == "locust":
+    try:  # locust patches the standard library (gevent) on import: before the rest is used
+        import gevent
+        from locust import FastHttpUser, constant, task
+        from locust.contrib.fasthttp import FastHttpSession
+        from locust.env import Environment
+    except ImportError:
+        sys.exit("--driver locust needs locust: .venv/bin/pip install -e '.[bench]'")
 
 # -- limits and sizes ----------------------------------------------------------------------------
 P95_LIMIT_MS = 500.0  # every page's p95 under the load
 RATIO_LIMIT = 5.0  # every page's p95 over the login page's p95, same run
 USERS = 20
 WORKERS = 2
+WORKER_CLASS = "sync"  # gunicorn's; "gthread" with THREADS threads per worker is the other choice
+THREADS = 2
 RUN_TIME = 150  # seconds of load (full size)
 MAX_REQUESTS = 6000
 WARM_UP = 5  # seconds of load not counted
@@ -151,6 +170,18 @@ def main() -> None:
     )
     parser.add_argument("--markdown", action="store_true", help="print the table in Markdown")
     parser.add_argument(
+        "--driver",
+        choices=("wrk", "locust"),
+        default="wrk",
+        help="the load tool: wrk (default; Debian's, little CPU) or locust (pip, gevent)",
+    )
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread"),
+        default=WORKER_CLASS,
+        help=f"gunicorn's workers ({WORKER_CLASS}; gthread: {THREADS} threads each)",
+    )
+    parser.add_argument(
         "--migrate",
         action="store_true",
         help="apply pending migrations to a database that already holds a region",
@@ -176,7 +207,7 @@ def main() -> None:
     # `timeout` or `kill` stop the run as Ctrl-C does: the server is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     logdir = Path(tempfile.mkdtemp(prefix="nms-bench-pages-"))
-    server = Server(env, logdir / "gunicorn.log")
+    server = Server(env, logdir / "gunicorn.log", worker_class=args.worker_class)
     try:
         server.start()
         roles = [role for role in args.roles.split(",") if role]
@@ -201,7 +232,8 @@ def main() -> None:
         )
         counted = sum(map(len, samples.values())) + sum(sum(c.values()) for c in failures.values())
         print(
-            f"load: {args.users} users, {WORKERS} gunicorn workers, {counted} requests counted "
+            f"load ({DRIVER}): {args.users} users, {WORKERS} gunicorn {args.worker_class} "
+            f"workers, {counted} requests counted "
             f"in {elapsed:.0f} s, {throughput:.1f} answers/s; "
             f"{time.monotonic() - started:.0f} s with the warm-up"
         )
@@ -324,10 +356,12 @@ def check_accounts(state: dict) -> None:
 
 # -- the server ----------------------------------------------------------------------------------
 class Server:
-    """gunicorn with WORKERS sync workers on a free loopback port."""
+    """gunicorn with WORKERS workers (sync, or gthread with THREADS threads) on a free loopback
+    port."""
 
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, worker_class: str = WORKER_CLASS):
         self.env, self.log, self.process = env, log, None
+        self.worker_class = worker_class
         with socket.socket() as probe_socket:
             probe_socket.bind(("127.0.0.1", 0))
             self.port = probe_socket.getsockname()[1]
@@ -340,6 +374,9 @@ class Server:
             "nms.wsgi",
             "--workers",
             str(WORKERS),
+            "--worker-class",
+            self.worker_class,
+            *(["--threads", str(THREADS)] if self.worker_class == "gthread" else []),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--log-level",
@@ -360,7 +397,10 @@ class Server:
                 sys.exit(f"gunicorn stopped:\n{self.log.read_text()[-3000:]}")
             try:
                 if request(self.port, "/login/")[0] == 200:
-                    print(f"gunicorn nms.wsgi -w {WORKERS} on 127.0.0.1:{self.port}")
+                    print(
+                        f"gunicorn nms.wsgi -w {WORKERS} ({self.worker_class}) "
+                        f"on 127.0.0.1:{self.port}"
+                    )
                     return
             except OSError:
                 pass
@@ -511,55 +551,57 @@ def probe(port: int, sessions: dict, state: dict, wanted: list[str]):
 
 
 # -- the load ------------------------------------------------------------------------------------
-class Visitor(FastHttpUser):
-    """One demo role going round its pages and the login page, without waiting."""
+if DRIVER == "locust":
 
-    wait_time = constant(0)
-    network_timeout = 120.0
-    connection_timeout = 10.0
-    plans: list = []  # [(role, cookie, [(page, path)])], one taken in turn by each new user
-    started = 0
-    in_flight: dict = {}  # {user's id: ((page, role), epoch time sent)}
+    class Visitor(FastHttpUser):
+        """One demo role going round its pages and the login page, without waiting."""
 
-    def on_start(self):
-        number = Visitor.started
-        Visitor.started += 1
-        self.role, self.cookie, mine = Visitor.plans[number % len(Visitor.plans)]
-        self.round = [*mine, (LOGIN, "/login/")]
-        self.position = number  # users of one role start at different pages
-        # Cookies are sent by hand: the session's for the role, none for the login page.
-        self.client.client.cookiejar = None
-        self.anonymous = FastHttpSession(
-            self.host,
-            request_event=self.environment.events.request,
-            user=self,
-            network_timeout=self.network_timeout,
-            connection_timeout=self.connection_timeout,
-        )
-        self.anonymous.client.cookiejar = None
+        wait_time = constant(0)
+        network_timeout = 120.0
+        connection_timeout = 10.0
+        plans: list = []  # [(role, cookie, [(page, path)])], one taken in turn by each new user
+        started = 0
+        in_flight: dict = {}  # {user's id: ((page, role), epoch time sent)}
 
-    @task
-    def next_page(self):
-        page, path = self.round[self.position % len(self.round)]
-        self.position += 1
-        role = ANONYMOUS if page == LOGIN else self.role
-        Visitor.in_flight[id(self)] = ((page, role), time.time())
-        try:
-            if page == LOGIN:
-                self.anonymous.get(path, name=f"{LOGIN}\t{ANONYMOUS}", allow_redirects=False)
-            else:
-                self.client.get(
-                    path,
-                    name=f"{page}\t{self.role}",
-                    headers={"Cookie": self.cookie},
-                    allow_redirects=False,
-                )
-        finally:
-            Visitor.in_flight.pop(id(self), None)
+        def on_start(self):
+            number = Visitor.started
+            Visitor.started += 1
+            self.role, self.cookie, mine = Visitor.plans[number % len(Visitor.plans)]
+            self.round = [*mine, (LOGIN, "/login/")]
+            self.position = number  # users of one role start at different pages
+            # Cookies are sent by hand: the session's for the role, none for the login page.
+            self.client.client.cookiejar = None
+            self.anonymous = FastHttpSession(
+                self.host,
+                request_event=self.environment.events.request,
+                user=self,
+                network_timeout=self.network_timeout,
+                connection_timeout=self.connection_timeout,
+            )
+            self.anonymous.client.cookiejar = None
+
+        @task
+        def next_page(self):
+            page, path = self.round[self.position % len(self.round)]
+            self.position += 1
+            role = ANONYMOUS if page == LOGIN else self.role
+            Visitor.in_flight[id(self)] = ((page, role), time.time())
+            try:
+                if page == LOGIN:
+                    self.anonymous.get(path, name=f"{LOGIN}\t{ANONYMOUS}", allow_redirects=False)
+                else:
+                    self.client.get(
+                        path,
+                        name=f"{page}\t{self.role}",
+                        headers={"Cookie": self.cookie},
+                        allow_redirects=False,
+                    )
+            finally:
+                Visitor.in_flight.pop(id(self), None)
 
 
-def load(port, plans, *, users, run_time, max_requests, warm_up, p95_limit):
-    """Run the users: (samples {(page, role): [ms]}, failures {(page, role): Counter},
+def load_locust(port, plans, *, users, run_time, max_requests, warm_up, p95_limit):
+    """locust runs the users: (samples {(page, role): [ms]}, failures {(page, role): Counter},
     unanswered at the end {(page, role): n}, seconds counted, answers per second)."""
     samples, failures, unanswered = defaultdict(list), defaultdict(Counter), Counter()
     answered_after_warm_up = [0]
@@ -602,6 +644,149 @@ def load(port, plans, *, users, run_time, max_requests, warm_up, p95_limit):
     runner.quit()
     elapsed = max(time.monotonic() - counted_from, 0.001)
     return samples, failures, unanswered, elapsed, answered_after_warm_up[0] / elapsed
+
+
+# wrk: one thread per user, each thread with its own Lua state, one connection and one role; it
+# writes a line per answer (page, role, status, the time sent, ms) to its own file.
+WRK_SCRIPT = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } nms_timespec;
+int clock_gettime(int clk_id, nms_timespec *tp);
+]]
+local now_ts = ffi.new("nms_timespec")
+local function now(clock)  -- seconds: 0 = the wall clock, 1 = the monotonic clock
+  ffi.C.clock_gettime(clock, now_ts)
+  return tonumber(now_ts.tv_sec) + tonumber(now_ts.tv_nsec) / 1e9
+end
+
+local PLANS = %(plans)s  -- {{role, cookie, {{page, path}, …}}, …}
+local OUTPUT = "%(output)s"
+local LIMIT = %(limit)d  -- answers per user at most
+local LOGIN = "%(login)s"
+local ANONYMOUS = "%(anonymous)s"
+
+local threads, counter = {}, 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("number", counter)
+  table.insert(threads, thread)
+end
+
+local round, position, role, cookie, out, sent_wall, sent, page, answered
+
+function init(args)
+  local plan = PLANS[((number - 1) %% #PLANS) + 1]
+  role, cookie = plan[1], plan[2]
+  round = {}
+  for _, entry in ipairs(plan[3]) do table.insert(round, entry) end
+  table.insert(round, {LOGIN, "/login/"})
+  position = number  -- users of one role start at different pages
+  answered = 0
+  out = io.open(OUTPUT .. "." .. number, "w")
+end
+
+function request()
+  local entry = round[(position %% #round) + 1]
+  position = position + 1
+  page = entry[1]
+  local headers = {}
+  if page ~= LOGIN then headers["Cookie"] = cookie end
+  sent_wall, sent = now(0), now(1)
+  return wrk.format("GET", entry[2], headers)
+end
+
+function response(status, headers, body)
+  local ms = (now(1) - sent) * 1000
+  local who = role
+  if page == LOGIN then who = ANONYMOUS end
+  out:write(string.format("%%s\t%%s\t%%d\t%%.6f\t%%.3f\n", page, who, status, sent_wall, ms))
+  answered = answered + 1
+  if answered >= LIMIT then
+    out:flush()
+    wrk.thread:stop()
+  end
+end
+"""
+
+
+def _lua(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "{" + ", ".join(_lua(v) for v in value) + "}"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def load_wrk(port, plans, *, users, run_time, max_requests, warm_up, p95_limit):
+    """wrk (Debian's `wrk`, C, a small share of a core) runs the users; the same answers as
+    `load_locust`. A request still unanswered at the end is not seen (wrk's timeouts are)."""
+    if not shutil.which("wrk"):
+        sys.exit("bench_pages.py needs wrk (apt-get install wrk) or --driver locust")
+    chosen = [(role, cookie, mine) for role, (cookie, mine) in plans.items() if mine]
+    workdir = Path(tempfile.mkdtemp(prefix="nms-bench-wrk-"))
+    output = workdir / "answers"
+    script = workdir / "users.lua"
+    # Each user stops after its share of the requests (and of the warm-up's, roughly).
+    limit = max(1, math.ceil(max_requests * (1 + warm_up / max(run_time, 1)) / users))
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "plans": _lua(
+                [[role, cookie, [[p, path] for p, path in mine]] for role, cookie, mine in chosen]
+            ),
+            "output": str(output),
+            "limit": limit,
+            "login": LOGIN,
+            "anonymous": ANONYMOUS,
+        }
+    )
+    started_epoch = time.time()
+    started = time.monotonic()
+    done = subprocess.run(
+        [
+            "wrk",
+            f"--threads={users}",
+            f"--connections={users}",
+            f"--duration={math.ceil(run_time + warm_up)}s",
+            "--timeout=60s",
+            f"--script={script}",
+            f"http://127.0.0.1:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ended = time.monotonic()
+    if done.returncode:
+        sys.exit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    samples, failures, unanswered = defaultdict(list), defaultdict(Counter), Counter()
+    counted_from = started_epoch + warm_up
+    answered_after_warm_up = 0
+    answers = []
+    for part in sorted(workdir.glob("answers.*")):
+        for line in part.read_text().splitlines():
+            page, role, status, sent, ms = line.split("\t")
+            answers.append((float(sent), page, role, int(status), float(ms)))
+    answers.sort()
+    for sent, page, role, status, ms in answers:
+        if sent + ms / 1000 >= counted_from:
+            answered_after_warm_up += 1
+        if sent < counted_from:
+            continue
+        if status != 200:
+            failures[(page, role)][status] += 1
+        else:
+            samples[(page, role)].append(ms)
+    timeouts = re.search(r"timeout (\d+)", done.stdout)
+    if timeouts and int(timeouts.group(1)):
+        failures[("(any page)", "—")]["timeout"] += int(timeouts.group(1))
+    shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = max(ended - started - warm_up, 0.001)
+    return samples, failures, unanswered, elapsed, answered_after_warm_up / elapsed
+
+
+def load(port, plans, **kwargs):
+    return (load_locust if DRIVER == "locust" else load_wrk)(port, plans, **kwargs)
 
 
 # -- the table -----------------------------------------------------------------------------------

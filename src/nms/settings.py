@@ -6,11 +6,16 @@ DEBUG          "1"/"true" to turn debug on (default off)
 TIME_ZONE      time zone (default Europe/Moscow)
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 CONN_MAX_AGE   seconds a worker keeps its database connection (60; 0 opens one per request)
+NMS_PG_PARALLEL_WORKERS  PostgreSQL's parallel workers per query of a request (0: none)
+NMS_CACHE_DIR  the cache shared by the workers: sessions, kept figures (default var/cache);
+               NMS_CACHE_URL=locmem:// keeps a cache per process (and sessions in the database)
 NMS_TASKS_BACKEND      where background jobs run: "database" (default: a queue in the database,
                        run by `nms db_worker`), "immediate" (inside the request, no worker) or the
                        dotted path of a django-tasks backend class
 NMS_AGGREGATE_SECONDS  a territory's figures (deficit map, home page) are kept this long (300 s;
                        0 recomputes on every view); the page shows when they were computed
+NMS_COUNT_SECONDS      a list's count of 1 000 rows or more («Найдено», the API's count) is kept
+                       this long (60 s; never longer than NMS_AGGREGATE_SECONDS)
 NMS_EXPORT_SYNC_LIMIT  a list export with more rows than this runs as a background job (2000)
 NMS_SYNC_ROUTES_LIMIT  routes from a template for more people than this are made by a job (200)
 NMS_SYNC_ACCOUNTS_LIMIT accounts for more people than this are issued by a job (300)
@@ -160,6 +165,9 @@ TEMPLATES = [
     },
 ]
 
+# Selects and inputs written without a template per option (same HTML; nms.common.widgets).
+FORM_RENDERER = "nms.common.widgets.FastRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'nms.sqlite3'}",
@@ -169,6 +177,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No parallel workers for a page's query: with many users at once every core already serves
+    # a request, and starting workers cost more than it saved (a 3 ms count took 90 ms).
+    _parallel = os.environ.get("NMS_PG_PARALLEL_WORKERS", "0").strip() or "0"
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c max_parallel_workers_per_gather={int(_parallel)}"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -189,6 +204,26 @@ _TASK_BACKENDS = {
 _tasks_backend = os.environ.get("NMS_TASKS_BACKEND", "database").strip() or "database"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend, _tasks_backend)}}
 NMS_AGGREGATE_SECONDS = int(os.environ.get("NMS_AGGREGATE_SECONDS", "300"))  # common.aggregates
+
+# One cache for every worker of the machine (files under NMS_CACHE_DIR): a territory's kept
+# figures and big counts are computed once for all workers, and a request reads its session
+# from it instead of the database (written through to the database, so nothing is lost when
+# the cache is cleared). NMS_CACHE_URL=locmem:// keeps it in each process instead.
+_cache_dir = Path(os.environ.get("NMS_CACHE_DIR", VAR_DIR / "cache"))
+if os.environ.get("NMS_CACHE_URL", "").startswith("locmem:"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"  # a session must not outlive logout
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_cache_dir),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+NMS_COUNT_SECONDS = int(os.environ.get("NMS_COUNT_SECONDS", "60"))  # common.aggregates.kept_count
 NMS_EXPORT_SYNC_LIMIT = int(os.environ.get("NMS_EXPORT_SYNC_LIMIT", "2000"))
 NMS_SYNC_ROUTES_LIMIT = int(os.environ.get("NMS_SYNC_ROUTES_LIMIT", "200"))
 NMS_SYNC_ACCOUNTS_LIMIT = int(os.environ.get("NMS_SYNC_ACCOUNTS_LIMIT", "300"))  # else a job
@@ -263,7 +298,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "nms.common.pagination.ApiPagination",  # big counts kept a while
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "nms.common.api.AutoSchema",
     # ДД.ММ.ГГГГ as on the pages, and ISO 8601 as the API answers (existing clients use it); the

@@ -41,3 +41,20 @@ def test_a_custom_label_is_kept():
 
     field = Labelled(Organization.objects.all(), widget=FastSelect)
     assert "Школа (подпись)" in field.widget.render("organization", None)
+
+
+def test_a_label_of_several_columns_is_read_as_values(count_queries):
+    """`label_fields` + `label_from_values`: the same labels as `label_from_instance`, from one
+    query of values (the routes' methodist filter: hundreds of users)."""
+    from nms.accounts.models import Role, User
+    from nms.routes.filters import MethodistField
+    from tests.factories import UserFactory
+
+    UserFactory(username="m1", first_name="Анна", last_name="Ёлкина", role=Role.ADMIN)
+    UserFactory(username="m2", first_name="", last_name="", role=Role.ADMIN)
+    field = MethodistField(User.objects.order_by("username"), widget=FastSelect, empty_label="все")
+    queries, fast = count_queries(field.widget.render, "methodist", None)
+    assert queries == 1
+    plain = MethodistField(User.objects.order_by("username"), empty_label="все")
+    assert fast == re.sub(r">\s+<", "><", plain.widget.render("methodist", None))
+    assert "Анна Ёлкина" in fast and ">m2<" in fast

@@ -6,10 +6,12 @@ endpoint). The API's token clients are recognised here by their `Authorization: 
 since Django's authentication does not know them.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 CHANGE_PASSWORD_FIRST = (
     "Смените разовый пароль: войдите на сайт и задайте собственный пароль, затем повторите запрос."
@@ -29,11 +31,9 @@ class FirstLoginMiddleware:
 
     def _refusal(self, request):
         path = request.path_info
-        if path in {_reverse(name) for name in OPEN} or (
-            settings.STATIC_URL and path.startswith(settings.STATIC_URL)
-        ):
+        if path in _open_paths() or (settings.STATIC_URL and path.startswith(settings.STATIC_URL)):
             return None
-        if path.startswith(_reverse("api-root") or "/api/"):
+        if path.startswith(_api_root()):
             if _must_change(request) or _token_must_change(request):
                 return JsonResponse({"detail": CHANGE_PASSWORD_FIRST}, status=403)
             return None
@@ -45,6 +45,21 @@ class FirstLoginMiddleware:
             response["HX-Redirect"] = target
             return response
         return redirect(target)
+
+
+@lru_cache(maxsize=8)
+def _paths(urlconf) -> tuple[frozenset, str]:
+    """The open paths and the API's root for a URL configuration (reversed once, not per
+    request)."""
+    return frozenset(_reverse(name) for name in OPEN), _reverse("api-root") or "/api/"
+
+
+def _open_paths() -> frozenset:
+    return _paths(get_urlconf() or settings.ROOT_URLCONF)[0]
+
+
+def _api_root() -> str:
+    return _paths(get_urlconf() or settings.ROOT_URLCONF)[1]
 
 
 def _reverse(name: str) -> str:

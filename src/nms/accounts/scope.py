@@ -50,9 +50,12 @@ class Scope:
         return assignments
 
     def restricted_to(self, roles) -> "Scope":
-        """The same user with only the assignments of the given roles."""
-        roles = {Role(r) for r in roles}
-        return Scope(self.user, [a for a in self.assignments if Role(a.role) in roles])
+        """The same user with only the assignments of the given roles (made once per scope)."""
+        roles = frozenset(Role(r) for r in roles)
+        made = self.__dict__.setdefault("_restricted", {})
+        if roles not in made:
+            made[roles] = Scope(self.user, [a for a in self.assignments if Role(a.role) in roles])
+        return made[roles]
 
     @property
     def signature(self) -> str:
@@ -99,7 +102,13 @@ class Scope:
 
     # -- the access registry -------------------------------------------------------------------
     def visible(self, model) -> QuerySet:
-        return access.visible(self, model)
+        """The model's objects the scope may see. The rule's queryset is built once per scope
+        (i.e. per request; a page asks for the same ones many times) and handed out as a fresh
+        copy, never evaluated itself."""
+        made = self.__dict__.setdefault("_visible", {})
+        if model not in made:
+            made[model] = access.visible(self, model)
+        return made[model].all()
 
     def can(self, action_name: str, obj=None) -> bool:
         """Whether an assignment whose role may take the action allows it (on `obj`, if given)."""
@@ -111,7 +120,7 @@ class Scope:
             return True
         if action.check is not None:
             return action.check(narrowed, obj)
-        return access.visible(narrowed, type(obj)).filter(pk=obj.pk).exists()
+        return narrowed.visible(type(obj)).filter(pk=obj.pk).exists()
 
     # -- the registry's models, the ones every app filters by ----------------------------------
     def people(self) -> QuerySet:

@@ -9,7 +9,12 @@ class CommonConfig(AppConfig):
     verbose_name = "Общее"
 
     def ready(self):
-        from nms.common import access  # noqa: F401  (registers with the access registry)
+        from nms.common import (
+            access,  # noqa: F401  (registers with the access registry)
+            drf_speed,
+        )
+
+        drf_speed.install()
 
 
 class AxesConfig(axes.apps.AppConfig):

@@ -334,7 +334,9 @@ class _Lists:
 
     def route_todo(self, key, title, params: dict, empty: str) -> Todo:
         rows = self.rows(RouteFilterSet, "routes", params)
-        first = list(rows.select_related("person").order_by("ends_on", "id")[:TODO_ROWS])
+        # Without the sections (JSON, texts): sorting whole routes spilled to disk.
+        shown = rows.select_related("person").defer(*routes.BEYOND_THE_ROW)
+        first = list(shown.order_by("ends_on", "id")[:TODO_ROWS])
         return Todo("routes", title, self.routes(params, key, "", rows.count()), first, empty)
 
     def people_todo(self, key, title, params: dict, empty: str) -> Todo:

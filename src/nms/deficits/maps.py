@@ -265,7 +265,9 @@ def deficit_map(user, filters: MapFilters, *, refresh: bool = False) -> DeficitM
             *(str(getattr(obj, "pk", "")) for obj in _filter_objects(filters)),
         ]
     )
-    kept = aggregates.kept(key, lambda: _computed_map(user, filters), refresh=refresh)
+    kept = aggregates.kept(
+        key, lambda: _computed_map(user, filters), refresh=refresh, read_only=True
+    )  # the pages, the API and the home page only read the map
     return replace(kept.value, computed_at=kept.computed_at)
 
 

@@ -230,6 +230,11 @@ class Person(models.Model):
                 fields=["region", "last_name", "first_name", "middle_name", "id"],
                 name="person_region_order",
             ),
+            # … and for a scope not bound to a region (a municipality's, a school's, a
+            # methodist's people): walked in order, each row checked, up to the page.
+            models.Index(
+                fields=["last_name", "first_name", "middle_name", "id"], name="person_name_order"
+            ),
         ]
 
     def __str__(self):

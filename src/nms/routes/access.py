@@ -6,15 +6,28 @@ other role applies to one's own route — a regional methodist who teaches follo
 as a teacher and never agrees, audits or evaluates it.
 """
 
+from django.db.models import Q
+
 from nms.accounts.access import register_action, register_model
 from nms.accounts.models import Role
-from nms.accounts.scope import scope_of
+from nms.accounts.scope import REGION_WIDE, scope_of
 from nms.registry.access import person_q
 from nms.routes.models import ItemReport, Route, RouteItem, RouteTemplate, RouteVersion
 
 
 def _routes(scope):
-    return Route.objects.filter(person_q(scope, "person__"))  # the people's rule, via the person
+    """The people's rule, via the person; a region-wide role by the route's own region (its
+    person's, set when the route is opened), so that no join to the region's people is needed."""
+    if scope.is_all:
+        return Route.objects.all()
+    regions = sorted({a.region_id for a in scope.assignments if a.role in REGION_WIDE})
+    if not regions:
+        return Route.objects.filter(person_q(scope, "person__"))
+    others = {Role(a.role) for a in scope.assignments} - REGION_WIDE
+    rule = Q(region_id=regions[0]) if len(regions) == 1 else Q(region_id__in=regions)
+    if others:
+        rule |= person_q(scope.restricted_to(others), "person__")
+    return Route.objects.filter(rule)
 
 
 def roles_on(user, route: Route) -> frozenset:

@@ -18,8 +18,14 @@ AWAITING_ROLES = [
 
 
 class MethodistField(forms.ModelChoiceField):
+    label_fields = ("first_name", "last_name", "username")  # FastSelect reads just these
+
     def label_from_instance(self, obj):
         return obj.display_name
+
+    def label_from_values(self, first_name, last_name, username):
+        """`User.display_name` from the columns (Django's get_full_name, else the login)."""
+        return f"{first_name} {last_name}".strip() or username
 
 
 class MethodistFilter(df.ModelChoiceFilter):
@@ -54,6 +60,7 @@ class RouteFilterSet(df.FilterSet):
         label="Региональный методист",
         queryset=_methodists,
         method="filter_register",
+        widget=FastSelect,  # the region's hundreds of methodists
     )
     status = df.ChoiceFilter(
         empty_label="все", label="Состояние", choices=Status.choices, method="filter_register"
@@ -94,7 +101,8 @@ class RouteFilterSet(df.FilterSet):
         if user is None:
             return queryset.none()
         if name == "awaiting":
-            return queryset.filter(pk__in=selectors.waiting_for(user, name, value))
+            # The conditions themselves, not `pk IN (…)`: one scan of the routes by state.
+            return queryset & selectors.awaiting_step(user, value).order_by()
         waiting = selectors.waiting_for(user, name)
         return queryset.filter(pk__in=waiting) if value else queryset.exclude(pk__in=waiting)
 

@@ -202,7 +202,17 @@ class RouteItem(models.Model):
         verbose_name = "пункт карты развития"
         verbose_name_plural = "карта профессионального развития"
         ordering = ["route", "position", "id"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # Items not done by their due date: the register's flag (`selectors._has_overdue`)
+            # and the dashboard's overdue items in their order (`selectors.due_for`).
+            models.Index(
+                fields=["due_on", "id"],
+                include=["route"],
+                condition=~models.Q(status="done"),
+                name="routeitem_open_due",
+            ),
+        ]
 
     def __str__(self):
         return self.title

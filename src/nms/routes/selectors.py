@@ -92,7 +92,14 @@ def with_overdue(items: QuerySet[RouteItem], on: date | None = None) -> QuerySet
 
 
 def _has_overdue(on: date) -> Exists:
-    return Exists(RouteItem.objects.filter(overdue_items_q(on), route=OuterRef("pk")))
+    """Whether the route has an item past due and not done; the caller adds that the route is
+    under way (`overdue_items_q` less its join to the route: PostgreSQL computes such a subquery
+    once for every item of the database, 60 ms at 10 000 routes, instead of 2 ms without it)."""
+    return Exists(
+        RouteItem.objects.filter(due_on__lt=on, route=OuterRef("pk")).exclude(
+            status=ItemStatus.DONE
+        )
+    )
 
 
 def _item_count(**lookup) -> Coalesce:
@@ -342,14 +349,21 @@ def awaiting_step(user, as_role: str | None = None) -> QuerySet[Route]:
     """Routes waiting for one of the user's roles (or for `as_role` only) to take the next step
     forward."""
     steps = [workflow.TRANSITIONS[name] for name in FORWARD_STEPS]
-    waiting = Q(pk__in=[])
+    parts = []
     roles = scope_of(user).roles - {Role.TEACHER}
     for role in roles & {as_role} if as_role else roles:
         statuses = {s for step in steps if role in step.roles for s in step.sources}
         if statuses:
-            routes = _acting_as(user, role).filter(status__in=statuses)
-            waiting |= Q(pk__in=routes.values("pk"))
-    routes = Route.objects.filter(waiting)
+            parts.append(_acting_as(user, role).filter(status__in=statuses))
+    if len(parts) == 1:
+        # One role's routes as they are: nesting them as `pk IN (…)` in a query that nests this
+        # one again (the register's filter) made PostgreSQL scan the region's people (0.3 s).
+        routes = parts[0]
+    else:
+        waiting = Q(pk__in=[])
+        for part in parts:
+            waiting |= Q(pk__in=part.values("pk"))
+        routes = Route.objects.filter(waiting)
     return routes.select_related("person").order_by("ends_on", "id")
 
 

@@ -67,14 +67,20 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    """Put back what the data migrations loaded (positions, subjects, competency areas)."""
+    """Put back what the data migrations loaded (positions, subjects, competency areas, the
+    monitoring's catalogue of indicators, the directory of specialties)."""
     from nms.itembank import areas
     from nms.itembank.models import CompetencyArea, SubCompetency
+    from nms.monitoring import catalogue
     from nms.registry import dictionaries
     from nms.registry.models import Position, Subject
+    from nms.staffing import specialties
+    from nms.staffing.models import Specialty
 
     dictionaries.install(Position, Subject)
     areas.install(CompetencyArea, SubCompetency)
+    catalogue.load()
+    specialties.install(Specialty, Subject)
 
 
 @pytest.fixture(scope="session")

@@ -25,12 +25,14 @@ the rows written.
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nms_bench_monitoring"
+FLAG = re.compile(r'AS "f\d+"')  # a flag column of the computation's queries
 PER_100K = {"municipalities": 40, "organizations": 2600}
 
 
@@ -133,10 +135,56 @@ def main():
     phases["rest (Python: rows, values, targets)"] = elapsed - accounted
     for name, seconds in phases.items():
         print(f"  {name:40s} {seconds:7.2f} s  {100 * seconds / elapsed:5.1f} %")
+    print("floors, in the same run (what no computation of this catalogue can go below):")
+    for name, seconds in _floors(connection, region, args.period, queries).items():
+        print(f"  {name:72s} {seconds * 1000:8.1f} ms  {seconds / baseline:7.1f}×")
     slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]
     for query in slowest:
         print(f"  {float(query['time']) * 1000:8.1f} ms  {query['sql'][:140]}")
     sys.exit(0 if ratio <= args.ratio_limit else 1)
+
+
+def _floors(connection, region, period, queries) -> dict:
+    """Two lower bounds of the computation, timed like the baseline:
+
+    - counting: one pass over the employments with as many conditional counts as the
+      computation's flags over the employments, each a plain column test, grouped by
+      organization, municipality and region at once (the computation's flags are subqueries
+      over the other tables: routes, results, participations, …);
+    - storing: the rows the computation wrote, copied inside the database into an empty table
+      of the same shape and indexes (no Python, no network)."""
+    flags = max((q["sql"].count(') AS "f') for q in queries.captured_queries), default=1)
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE e.teaching_load > {i % 30})" for i in range(max(flags, 1))
+    )
+    counting = (
+        f"SELECT e.organization_id, o.municipality_id, {counts} FROM registry_employment e "
+        "JOIN registry_organization o ON o.id = e.organization_id "
+        "GROUP BY GROUPING SETS ((e.organization_id), (o.municipality_id), ())"
+    )
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(counting)
+        started = time.perf_counter()
+        cursor.execute(counting)
+        cursor.fetchall()
+        found[f"one pass over employments, {flags} plain conditional counts, 3 territories"] = (
+            time.perf_counter() - started
+        )
+        cursor.execute("BEGIN")
+        cursor.execute("CREATE TEMPORARY TABLE nms_floor (LIKE monitoring_snapshot INCLUDING ALL)")
+        started = time.perf_counter()
+        cursor.execute(
+            "INSERT INTO nms_floor SELECT * FROM monitoring_snapshot "
+            "WHERE region_id = %s AND period = %s",
+            [region.pk, period],
+        )
+        written = cursor.rowcount
+        found[f"storing the {written} rows written (in the database, same indexes)"] = (
+            time.perf_counter() - started
+        )
+        cursor.execute("ROLLBACK")
+    return found
 
 
 def _instrument() -> dict:

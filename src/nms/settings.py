@@ -180,9 +180,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No parallel workers for a page's query: with many users at once every core already serves
     # a request, and starting workers cost more than it saved (a 3 ms count took 90 ms).
+    # No JIT compilation: our queries over a region's hundred thousand rows are costed above
+    # its threshold, and compiling the monitoring's conditional aggregates took longer than
+    # running them (1.1 s of 2.5 s for four flags; bench/bench_monitoring.py).
     _parallel = os.environ.get("NMS_PG_PARALLEL_WORKERS", "0").strip() or "0"
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c max_parallel_workers_per_gather={int(_parallel)}"
+        "options", f"-c max_parallel_workers_per_gather={int(_parallel)} -c jit=off"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

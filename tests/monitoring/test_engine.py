@@ -282,3 +282,23 @@ def test_written_as_computed(world):
         2, 2, Decimal("100.00"), 50, True,
     )  # fmt: skip
     assert s1.subject_id is None and s1.details == {} and s1.status == "computed"
+
+
+def test_flags_packed_into_several_words_count_the_same(world, region, monkeypatch):
+    """On PostgreSQL a query's flags are packed 62 to a bigint: with words of 3 flags (every
+    query of the catalogue then spans several words) each snapshot is the same."""
+    from nms.monitoring import compute as module
+
+    def snapshots():
+        compute(region, PERIOD)
+        return set(
+            Snapshot.objects.values_list(
+                "indicator__code", "scope_type", "scope_id", "subject_id", "numerator",
+                "denominator",
+            )
+        )  # fmt: skip
+
+    whole = snapshots()
+    monkeypatch.setattr(module, "WORD_BITS", 3)
+    assert snapshots() == whole
+    assert any(numerator for *_, numerator, _ in whole)

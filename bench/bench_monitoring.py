@@ -153,7 +153,7 @@ def _floors(connection, region, period, queries) -> dict:
       over the other tables: routes, results, participations, …);
     - storing: the rows the computation wrote, copied inside the database into an empty table
       of the same shape and indexes (no Python, no network)."""
-    flags = max((q["sql"].count(') AS "f') for q in queries.captured_queries), default=1)
+    flags = max((len(FLAG.findall(q["sql"])) for q in queries.captured_queries), default=1)
     counts = ", ".join(
         f"count(*) FILTER (WHERE e.teaching_load > {i % 30})" for i in range(max(flags, 1))
     )

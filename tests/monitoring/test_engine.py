@@ -124,6 +124,13 @@ def test_no_data_when_a_population_is_missing(world, monkeypatch):
     compute(region, PERIOD, codes=["R9"])
     statuses = set(Snapshot.objects.filter(indicator__code="R9").values_list("status", flat=True))
     assert statuses == {Snapshot.Status.NO_DATA}
+    # The organizations' rows are not stored; the readers give each organization its «no data».
+    stored = Snapshot.objects.filter(indicator__code="R9", scope_type="organization")
+    assert not stored.exists()
+    rows = selectors.snapshot_rows(region, PERIOD, codes=["R9"])
+    organizations = [r for r in rows if r["scope_type"] == "organization"]
+    assert len(organizations) == 3
+    assert {r["status"] for r in organizations} == {Snapshot.Status.NO_DATA}
 
 
 def test_queries_do_not_grow_with_organizations(world, region):

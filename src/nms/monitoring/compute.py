@@ -373,7 +373,10 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
     step("Информационные карты прочитаны")
 
     now = timezone.now()
-    names = {scope_type: units.of(scope_type) for scope_type in scope_types}
+    names = {  # scope type → id → the name as stored
+        scope_type: {pk: str(name)[:500] for pk, name in units.of(scope_type).items()}
+        for scope_type in scope_types
+    }
     omitting = ScopeType.REGION in scope_types and ScopeType.ORGANIZATION in scope_types
     kept = {}  # the region alone recomputed: its organizations' rows omitted before stay so
     if ScopeType.REGION in scope_types and not omitting:
@@ -407,7 +410,7 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
                     continue
             if row.scope_type == ScopeType.REGION and row.subject_id is None:
                 region_at = len(records)
-            name = str(names[row.scope_type].get(row.scope_id, ""))[:500]
+            name = names[row.scope_type].get(row.scope_id, "")
             records.append(
                 (*common, row.scope_type, row.scope_id, name, row.subject_id, row.numerator,
                  row.denominator, value, target, met, row.status, row.details or {}, version,
@@ -435,7 +438,8 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
 # An organization's row that holds only the default is not stored (a region of 2 600
 # organizations has tens of thousands of them): a records or function row with 0 in the
 # numerator and 0 or nothing in the denominator and no assessment against a target, a card row
-# still awaiting the organization's own card. The region's row of the indicator names the
+# still awaiting the organization's own card, «no data» while the population's app is missing.
+# The region's row of the indicator names the
 # default and how many organizations have it (details["omitted_organizations"]); the readers
 # put it back (`selectors.organization_rows`). Regions and municipalities are always stored.
 OMITTED = "omitted_organizations"
@@ -446,6 +450,8 @@ def _default_shape(row, met) -> dict | None:
         if row.numerator == 0 and row.denominator in (0, None) and met is None and not row.details:
             return {"status": row.status, "numerator": 0, "denominator": row.denominator}
         return None
+    if row.status == Snapshot.Status.NO_DATA and row.numerator is None and not row.details:
+        return {"status": row.status, "numerator": None, "denominator": None}
     if row.status == Snapshot.Status.CARDS_PENDING and row.details == {
         "cards_accepted": 0,
         "cards_expected": 1,

@@ -367,7 +367,8 @@ def _compute(region, period, *, scope_types, codes, progress) -> int:
                 specs[key] = part
                 if indicator.by_subject:
                     by_subject.add(key)
-    counted = count_specs(region, specs, ctx, scope_types, by_subject_keys=by_subject)
+    with populations.sharing_subqueries():
+        counted = count_specs(region, specs, ctx, scope_types, by_subject_keys=by_subject)
     step("Подсчёт по записям выполнен")
     card_values = collect_cards(region, label)
     step("Информационные карты прочитаны")

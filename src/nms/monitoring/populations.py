@@ -23,13 +23,18 @@ registry), the paths to its region, municipality and organization (for the terri
 snapshot), to the person (for the drill-down) and, where it has one, to the subject.
 """
 
+import itertools
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import FieldError, ValidationError
+from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 
 from nms.registry.models import experience_cutoff, years_ago
@@ -92,6 +97,44 @@ class Population:
         }[scope_type]
 
 
+# -- shared subqueries ---------------------------------------------------------------------------
+_SHARED: ContextVar[dict | None] = ContextVar("nms_monitoring_shared_ids", default=None)
+_TABLES = itertools.count()
+
+
+@contextmanager
+def sharing_subqueries():
+    """Inside a computation on PostgreSQL: each distinct set of ids a condition tests against
+    (`person_id IN (SELECT …)`: the young, those with a route, a mentee of a pair, …) is read
+    once into a temporary table dropped at COMMIT, and every condition testing against it reads
+    that table. The catalogue asks for the same sets in many specs: PostgreSQL would build each
+    occurrence's hash again (the young teachers five times in one query)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def shared_ids(ids):
+    """`ids` (a queryset of one column) or, while sharing, the temporary table holding them."""
+    tables = _SHARED.get()
+    if tables is None:
+        return ids
+    sql, params = ids.query.sql_with_params()
+    key = (sql, repr(params))
+    name = tables.get(key)
+    if name is None:
+        name = tables[key] = f"nms_ids_{next(_TABLES)}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {sql}", params)
+            cursor.execute(f"ANALYZE {name}")
+    return RawSQL(f"SELECT * FROM {name}", [])
+
+
 # -- flags ----------------------------------------------------------------------------------------
 def _person_prefix(pop: Population) -> str:
     return f"{pop.person}__" if pop.person else ""
@@ -101,7 +144,7 @@ def _employments(person_path_q: Q, pop: Population) -> Q:
     """People (of the population's person path) with an employment matching the condition."""
     Employment = apps.get_model("registry", "Employment")
     ids = Employment.objects.filter(person_path_q).values("person_id")
-    return Q(**{f"{pop.person}__in": ids})
+    return Q(**{f"{pop.person}__in": shared_ids(ids)})
 
 
 def young_flag(value, ctx, pop):
@@ -110,7 +153,7 @@ def young_flag(value, ctx, pop):
 
     Person = apps.get_model("registry", "Person")
     ids = Person.objects.filter(young_teacher_q(ctx.on)).values("pk")
-    q = Q(**{f"{pop.person}__in": ids})
+    q = Q(**{f"{pop.person}__in": shared_ids(ids)})
     return q if value else ~q
 
 
@@ -147,7 +190,7 @@ def load_total_flag(value, ctx, pop):
         .filter(total__gte=value)
         .values("person_id")
     )
-    return Q(**{f"{pop.person}__in": heavy})
+    return Q(**{f"{pop.person}__in": shared_ids(heavy)})
 
 
 def age_flag(value, ctx, pop):
@@ -202,7 +245,7 @@ def management_team_flag(value, ctx, pop):
     Employment = apps.get_model("registry", "Employment")
     path = pop.organization
     ids = Employment.objects.exclude(manager_kind="").values("organization_id")
-    q = Q(**{f"{path}__in": ids})
+    q = Q(**{f"{path}__in": shared_ids(ids)})
     return q if value else ~q
 
 
@@ -212,7 +255,7 @@ def mentor_flag(value, ctx, pop):
     if Pair is None:
         return Q(pk__in=[])
     ids = Pair.objects.filter(_interval_q(("starts_on", "completed_on"), ctx)).values("mentor_id")
-    q = Q(**{f"{pop.person}__in": ids})
+    q = Q(**{f"{pop.person}__in": shared_ids(ids)})
     return q if value else ~q
 
 
@@ -785,7 +828,7 @@ def _membership_q(pop: Population, sub: dict, ctx: Ctx) -> Q:
     path = sub_pop.path(match)
     queryset = model.objects.annotate(**annotations(sub_pop, sub)).filter(spec_q(sub, ctx))
     ids = queryset.filter(**{f"{path}__isnull": False}).order_by().values(path)
-    return Q(**{f"{pop.path(match)}__in": ids})
+    return Q(**{f"{pop.path(match)}__in": shared_ids(ids)})
 
 
 def queryset(spec: dict, ctx: Ctx):

@@ -309,3 +309,22 @@ def test_flags_packed_into_several_words_count_the_same(world, region, monkeypat
     monkeypatch.setattr(module, "WORD_BITS", 3)
     assert snapshots() == whole
     assert any(numerator for *_, numerator, _ in whole)
+
+
+def test_shared_subqueries_read_once(world):
+    """While a computation shares subqueries (PostgreSQL), the same set of ids asked twice is one
+    temporary table holding those ids; elsewhere, or outside a computation, the queryset itself."""
+    from django.db import transaction
+
+    from nms.registry.models import Person
+
+    ids = Person.objects.filter(birth_date__year__gte=1999).values("pk")
+    assert populations.shared_ids(ids) is ids
+    with transaction.atomic(), populations.sharing_subqueries():
+        first, second = populations.shared_ids(ids), populations.shared_ids(ids.all())
+        if connection.vendor != "postgresql":
+            assert first is ids
+            return
+        assert first.sql == second.sql
+        found = set(Person.objects.filter(pk__in=first).values_list("pk", flat=True))
+    assert found == {world["young1"].pk, world["young2"].pk}

@@ -161,6 +161,7 @@ def count_specs(region, specs: dict, ctx, scope_types, *, by_subject_keys=()) ->
                 group = (pop.model, pop.region, subject, counted, joins)
                 groups[group][key].append((scope_type, territory))
     counts = {}
+    by_unit = defaultdict(dict)  # (key, scope type, subject id) → territory id → count
     for (_model, region_path, subject, counted, _joins), by_key in groups.items():
         keys = list(by_key)
         territories = sorted({t for places in by_key.values() for t in places})
@@ -175,10 +176,11 @@ def count_specs(region, specs: dict, ctx, scope_types, *, by_subject_keys=()) ->
             for key, value in zip(keys, values, strict=True):
                 if scope_type in wanted[key]:
                     counts[(key, scope_type, territory_id, subject_id)] = value or 0
+                    by_unit[(key, scope_type, subject_id)][territory_id] = value or 0
         for key, scope_types_of_key in wanted.items():
             for scope_type in scope_types_of_key:
                 counts.setdefault((key, scope_type, "computed"), True)
-    return {"counts": counts, "available": available}
+    return {"counts": counts, "by_unit": by_unit, "available": available}
 
 
 def _many_prefix(model, path: str) -> str:
@@ -612,7 +614,7 @@ def _scope_name(units: Units, scope_type: str, scope_id: int) -> str:
 
 
 def _records_rows(indicator, counted, units, scope_types) -> list[Row]:
-    counts, available = counted["counts"], counted["available"]
+    counts, available, by_unit = counted["counts"], counted["available"], counted["by_unit"]
     num_key = spec_key(indicator.numerator) if indicator.numerator else None
     den_key = spec_key(indicator.denominator) if indicator.denominator else None
     keys = [k for k in (num_key, den_key) if k]
@@ -620,33 +622,43 @@ def _records_rows(indicator, counted, units, scope_types) -> list[Row]:
     if not keys:
         return rows
     missing = [k for k in keys if k not in available]
+    nothing = {}
     for scope_type in scope_types:
-        if not missing and not all(counts.get((k, scope_type, "computed")) for k in keys):
+        if missing:
+            rows += [
+                Row(scope_type, scope_id, None, None, None, Snapshot.Status.NO_DATA)
+                for scope_id in units.of(scope_type)
+            ]
+            continue
+        if not all(counts.get((k, scope_type, "computed")) for k in keys):
             continue  # a population without this kind of territory: no value at this scope
-        subject_ids = {None}
-        if indicator.by_subject and not missing:
-            subject_ids |= {
-                key[3]
-                for key in counts
-                if len(key) == 4 and key[0] == num_key and key[1] == scope_type and key[3]
-            }
-        subject_ids = sorted(subject_ids, key=lambda s: (s is not None, s or 0))
+        nums = by_unit.get((num_key, scope_type, None), nothing)
+        dens = by_unit.get((den_key, scope_type, None), nothing) if den_key else None
+        by_subject = _subject_counts(indicator, by_unit, num_key, den_key, scope_type)
         for scope_id in units.of(scope_type):
-            for subject_id in subject_ids:
-                if missing:
-                    if subject_id is None:
-                        rows.append(
-                            Row(scope_type, scope_id, None, None, None, Snapshot.Status.NO_DATA)
-                        )
-                    continue
-                numerator = counts.get((num_key, scope_type, scope_id, subject_id), 0)
-                denominator = None
-                if den_key:
-                    denominator = counts.get((den_key, scope_type, scope_id, subject_id), 0)
-                if subject_id is not None and not numerator and not denominator:
-                    continue
+            denominator = None if dens is None else dens.get(scope_id, 0)
+            rows.append(Row(scope_type, scope_id, None, nums.get(scope_id, 0), denominator))
+            for subject_id, numerator, denominator in by_subject.get(scope_id, ()):
                 rows.append(Row(scope_type, scope_id, subject_id, numerator, denominator))
     return rows
+
+
+def _subject_counts(indicator, by_unit, num_key, den_key, scope_type) -> dict:
+    """Unit → [(subject id, numerator, denominator)] of the subjects the unit has a count of
+    (a by-subject indicator; subjects in order)."""
+    if not indicator.by_subject:
+        return {}
+    found = defaultdict(list)
+    subjects = sorted({s for k, t, s in by_unit if k == num_key and t == scope_type and s})
+    for subject_id in subjects:
+        nums = by_unit.get((num_key, scope_type, subject_id), {})
+        dens = by_unit.get((den_key, scope_type, subject_id), {}) if den_key else None
+        for scope_id in nums.keys() | (dens or {}).keys():
+            numerator = nums.get(scope_id, 0)
+            denominator = None if dens is None else dens.get(scope_id, 0)
+            if numerator or denominator:
+                found[scope_id].append((subject_id, numerator, denominator))
+    return found
 
 
 # -- information cards -------------------------------------------------------------------------

@@ -1,15 +1,24 @@
 """An anonymous visitor opens the open portal, finds a community and a news item, opens the
-navigator and follows to a resource's card."""
+navigator and follows to a resource's card; an innovation site's page offers its plan."""
 
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 
-from nms.portal.models import Community, CommunityMember, News, Resource
+from nms.portal.models import (
+    Community,
+    CommunityMember,
+    InnovationSite,
+    News,
+    Resource,
+    SiteDocument,
+)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_anonymous_visitor_reads_the_portal(page, two_municipalities):
+def test_anonymous_visitor_reads_the_portal(page, two_municipalities, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     a = two_municipalities["a"]
     region = a["municipality"].region
     community = Community.objects.create(
@@ -52,3 +61,17 @@ def test_anonymous_visitor_reads_the_portal(page, two_municipalities):
     page.click("#portal-search button[type=submit]")
     page.click("#resources >> text=Цифровая экосистема ДПО")
     assert page.inner_text("#resource-url") == "https://academy-demo.example.ru"
+
+    site = InnovationSite.objects.create(
+        region=region, organization=a["school"], project="Школа функциональной грамотности",
+        starts_on=date.today() - timedelta(days=90), ends_on=date.today() + timedelta(days=600),
+        status="active",
+    )  # fmt: skip
+    plan = SiteDocument.objects.create(
+        site=site, kind="plan", year=2025, original_name="План работы 2025.pdf",
+        file=ContentFile(b"%PDF-1.4", name="plan.pdf"),
+    )  # fmt: skip
+    page.goto(f"/portal/innovation-sites/{site.pk}/")
+    link = page.locator("#site-documents a")
+    assert link.count() == 1 and link.inner_text() == "План работы 2025.pdf"
+    assert link.get_attribute("href") == f"/portal/innovation-sites/{site.pk}/documents/{plan.pk}/"

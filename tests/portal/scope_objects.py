@@ -11,8 +11,9 @@ the world's person: a member is shown on the working page only to those who may 
 community or see the person (selectors.members_of).
 
 The public portal's pages of one object (`portal-news-detail`, `portal-community`, `portal-site`,
-`portal-resource`, `portal-internship`) answer everybody, anonymous visitors included, for a
-published object of any region — they are in NOT_OBJECTS (with kwargs that name nothing), and
+`portal-resource`, `portal-internship`) and the download of a public site's document
+(`portal-site-document`) answer everybody, anonymous visitors included, for a published object of
+any region — they are in NOT_OBJECTS (with kwargs that name nothing), and
 tests/portal/test_views.py and test_public_privacy.py check what they show."""
 
 from datetime import date, timedelta
@@ -130,4 +131,5 @@ NOT_OBJECTS = {
     "portal-site": {"pk": 1},
     "portal-resource": {"pk": 1},
     "portal-internship": {"pk": 1},
+    "portal-site-document": {"pk": 1, "doc_pk": 1},
 }

@@ -134,3 +134,34 @@ def test_lists_run_a_fixed_number_of_queries(world, users):
             counts[(name, extra)] = len(queries)
     for name in ("api-community-list", "api-innovation-site-list"):
         assert counts[(name, 0)] == counts[(name, 6)], counts
+
+
+def test_a_site_carries_its_documents_and_which_are_public(world, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nms.portal import services
+
+    site = world["sites"]["active"]
+    for kind, name in (("plan", "План 2025.pdf"), ("expertise", "Заключение.pdf")):
+        data = {"kind": kind, "year": 2025, "file": SimpleUploadedFile(name, b"%PDF")}
+        services.site_document(users["cnppm"], site, data)
+    response = _client(users["teacher"]).get(reverse("api-innovation-site-detail", args=[site.pk]))
+    assert response.status_code == 200
+    documents = {d["kind"]: d for d in response.json()["documents"]}
+    assert set(documents) == {"plan", "expertise"}
+    plan, expertise = documents["plan"], documents["expertise"]
+    assert plan["public"] is True and plan["filename"] == "План 2025.pdf"
+    assert plan["public_url"].endswith(reverse("portal-site-document", args=[site.pk, plan["id"]]))
+    assert expertise["public"] is False and expertise["public_url"] is None
+    # the public address answers without a login
+    assert APIClient().get(plan["public_url"]).status_code == 200
+    assert (
+        APIClient()
+        .get(reverse("portal-site-document", args=[site.pk, expertise["id"]]))
+        .status_code
+        == 404
+    )
+    # the list gives the sites alone
+    rows = _client(users["teacher"]).get(reverse("api-innovation-site-list")).json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert all("documents" not in row for row in rows)

@@ -137,3 +137,25 @@ def test_resources_and_news_are_the_editors_only(world, users):
     assert not news.published
     with pytest.raises(PermissionDenied):
         services.news_update(users["teacher"], news, {"published": True})
+
+
+def test_a_document_keeps_its_uploaded_name_and_its_kind_is_checked(world, users):
+    site = world["sites"]["active"]
+    upload = SimpleUploadedFile("Экспертное заключение № 3.pdf", b"%PDF")
+    data = {"kind": "expertise", "year": 2025, "file": upload}
+    document = services.site_document(users["cnppm"], site, data)
+    assert document.original_name == "Экспертное заключение № 3.pdf"
+    assert document.filename == "Экспертное заключение № 3.pdf"  # the storage's name may differ
+    assert document.size == 4
+    with pytest.raises(ValidationError) as error:
+        bad = {"kind": "order", "year": 2025, "file": SimpleUploadedFile("п.pdf", b"%PDF")}
+        services.site_document(users["cnppm"], site, bad)
+    assert "Выберите вид документа" in str(error.value)
+    assert SiteDocument.objects.filter(site=site).count() == 1
+
+
+def test_original_name_drops_a_path_and_control_characters():
+    assert services.original_name("C:\\Users\\Иванов\\План.pdf") == "План.pdf"
+    assert services.original_name("../../etc/Отчёт\r\n.pdf") == "Отчёт.pdf"
+    long = services.original_name("о" * 300 + ".docx")
+    assert len(long) == 255 and long.endswith(".docx")

@@ -3,13 +3,16 @@ PATHS (url patterns).
 
 - portal/innovation-sites — innovation sites of the scope's regions; an application is created
   and changed through the services (the ЦНППМ/ministry or the municipal coordinator of the
-  organization's municipality); `{id}/decide/` records the selection's decision;
+  organization's municipality); `{id}/decide/` records the selection's decision; one site
+  (`{id}/`) carries its documents, each with whether the public portal shows it and then its
+  public download address (selectors.public_site_documents);
 - portal/communities — professional communities with their members (names and roles);
 - portal/resources — the navigator of educational resources;
 - portal/news — news.
 Reads: everyone signed in, the items of their regions; writes as on the pages.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -33,11 +36,13 @@ from nms.portal.models import (
     CommunityLevel,
     CommunityMember,
     DecisionBody,
+    DocumentKind,
     InnovationSite,
     MemberRole,
     News,
     Resource,
     ResourceKind,
+    SiteDocument,
     SiteStatus,
 )
 from nms.registry.models import Municipality, Organization, Subject
@@ -55,6 +60,7 @@ def _enum_field(component: str, choices) -> type[serializers.ChoiceField]:
 
 
 SiteStatusField = _enum_field("PortalSiteStatusEnum", SiteStatus.choices)
+DocumentKindField = _enum_field("PortalDocumentKindEnum", DocumentKind.choices)
 DecisionBodyField = _enum_field("PortalDecisionBodyEnum", DecisionBody.choices)
 CommunityKindField = _enum_field("PortalCommunityKindEnum", CommunityKind.choices)
 CommunityLevelField = _enum_field("PortalCommunityLevelEnum", CommunityLevel.choices)
@@ -77,6 +83,42 @@ class InnovationSiteSerializer(serializers.ModelSerializer):
             "order_date", "decision_comment", "version",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class SiteDocumentSerializer(serializers.ModelSerializer):
+    kind = DocumentKindField(read_only=True)
+    filename = serializers.CharField(read_only=True)
+    public = serializers.BooleanField(read_only=True)
+    public_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SiteDocument
+        fields = ["id", "kind", "year", "filename", "uploaded_at", "public", "public_url"]
+        read_only_fields = fields
+
+    def get_public_url(self, document) -> str | None:
+        """The download address on the public portal (no login), null when it is not public."""
+        if not document.public:
+            return None
+        url = reverse("portal-site-document", args=[document.site_id, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class InnovationSiteDetailSerializer(InnovationSiteSerializer):
+    """One site with its documents, each marked whether the public portal shows it (the list
+    gives the sites alone)."""
+
+    documents = serializers.SerializerMethodField()
+
+    class Meta(InnovationSiteSerializer.Meta):
+        fields = [*InnovationSiteSerializer.Meta.fields, "documents"]
+        read_only_fields = fields
+
+    @extend_schema_field(SiteDocumentSerializer(many=True))
+    def get_documents(self, site):
+        documents = selectors.site_documents(site)
+        return SiteDocumentSerializer(documents, many=True, context=self.context).data
 
 
 class InnovationSiteWriteSerializer(StrictDatesMixin, serializers.ModelSerializer):
@@ -110,6 +152,11 @@ class InnovationSiteViewSet(ScopedModelViewSet):
     write_serializer_class = InnovationSiteWriteSerializer
     create_service = staticmethod(services.site_create)
     update_service = staticmethod(services.site_update)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return InnovationSiteDetailSerializer
+        return super().get_serializer_class()
 
     @extend_schema(
         request=SiteDecisionSerializer, responses={200: InnovationSiteSerializer, **STALE}

@@ -41,6 +41,14 @@ class DecisionBody(models.TextChoices):
 class DocumentKind(models.TextChoices):
     PLAN = "plan", "план работы"
     REPORT = "report", "отчёт"
+    EXPERTISE = "expertise", "экспертное заключение"
+
+
+# The documents of a public site shown on the public portal: its plan of work and its reports (the
+# results the regulations publish). The expert opinion of the selection is an internal decision
+# document (it may name the experts and judge the organization's staff): never public. The rule
+# that applies it is selectors.public_site_documents.
+PUBLIC_DOCUMENT_KINDS = (DocumentKind.PLAN, DocumentKind.REPORT)
 
 
 class CommunityKind(models.TextChoices):
@@ -162,7 +170,9 @@ def _document_path(instance, filename):
 
 
 class SiteDocument(models.Model):
-    """A plan or a report of an innovation site for a year (one of each kind a year)."""
+    """A plan, a report or the selection's expert opinion of an innovation site for a year (one of
+    each kind a year). `original_name` keeps the uploaded file's name as the user had it (the
+    storage may change it: spaces, a suffix against a clash); downloads are given that name."""
 
     site = models.ForeignKey(
         InnovationSite, models.CASCADE, related_name="documents", verbose_name="площадка"
@@ -170,6 +180,7 @@ class SiteDocument(models.Model):
     kind = models.CharField("документ", max_length=10, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField("год")
     file = models.FileField("файл", upload_to=_document_path, max_length=300)
+    original_name = models.CharField("имя файла", max_length=255, blank=True, default="")
     uploaded_at = models.DateTimeField("загружен", auto_now=True)
 
     class Meta:
@@ -182,6 +193,19 @@ class SiteDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} за {self.year} год"
+
+    @property
+    def filename(self) -> str:
+        """The name a download is given: the uploaded one, else the stored file's."""
+        return self.original_name or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def size(self) -> int | None:
+        """The file's size in bytes, or None when the file is missing from the storage."""
+        try:
+            return self.file.size
+        except (OSError, ValueError):
+            return None
 
 
 class Community(Timestamped):

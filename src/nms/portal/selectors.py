@@ -14,9 +14,11 @@ from django.core.exceptions import FieldError
 from django.db.models import Count, Q
 
 from nms.accounts.scope import scope_of
+from nms.common.filters import parse_id
 from nms.common.text import search_tokens
 from nms.events.models import InternshipSite
 from nms.portal.models import (
+    PUBLIC_DOCUMENT_KINDS,
     PUBLIC_SITE_STATUSES,
     Community,
     CommunityMember,
@@ -24,6 +26,7 @@ from nms.portal.models import (
     MemberRole,
     News,
     Resource,
+    SiteDocument,
 )
 from nms.registry.models import Region
 
@@ -117,6 +120,54 @@ def public_sites(region):
         .select_related("organization__municipality")
         .order_by("-starts_on", "pk")
     )
+
+
+def public_site_documents(site=None):
+    """The documents of innovation sites a visitor of the public portal may read and download —
+    the one rule: the site is public (`InnovationSite.is_public`: «действует» or «завершила
+    работу», PUBLIC_SITE_STATUSES) and the document's kind is public (PUBLIC_DOCUMENT_KINDS: the
+    plan of work and the report; the selection's expert opinion never). Of one site when `site`
+    is given; the newest year first."""
+    rows = SiteDocument.objects.filter(
+        site__status__in=PUBLIC_SITE_STATUSES, kind__in=PUBLIC_DOCUMENT_KINDS
+    )
+    if site is not None:
+        rows = rows.filter(site=site)
+    return rows.order_by("-year", "kind", "pk")
+
+
+def public_site_document(site_pk: int, document_pk: int) -> SiteDocument | None:
+    """One public document (public_site_documents) of the site `site_pk`, read afresh at every
+    download; None when the site is not public, the document is another site's or its kind is
+    not public (or an id is beyond the database's range)."""
+    site_pk, document_pk = parse_id(site_pk), parse_id(document_pk)
+    if site_pk is None or document_pk is None:
+        return None
+    document = (
+        public_site_documents()
+        .filter(pk=document_pk, site_id=site_pk)
+        .select_related("site")
+        .first()
+    )
+    if document is None or not document.site.is_public:
+        return None
+    return document
+
+
+def site_documents(site) -> list[SiteDocument]:
+    """A site's documents for its working page, each marked `public`: whether the public portal
+    shows it now (public_site_documents), and when not, `hidden_because` (in Russian)."""
+    public_ids = set(public_site_documents(site).values_list("pk", flat=True))
+    documents = list(site.documents.order_by("-year", "kind", "pk"))
+    for document in documents:
+        document.public = document.pk in public_ids
+        if document.public:
+            document.hidden_because = ""
+        elif document.kind not in PUBLIC_DOCUMENT_KINDS:
+            document.hidden_because = "внутренний документ отбора"
+        else:
+            document.hidden_because = "площадка не на открытом портале"
+    return documents
 
 
 def public_communities(region):

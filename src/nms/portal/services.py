@@ -6,7 +6,8 @@ nothing is saved.
   подана») and edits it; the selection's decision (`site_decide`) is the ЦНППМ's or the
   ministry's: «действует» (approved) or «отказано», with the order's number and date; a site
   that works may later be «завершила работу» or «статус прекращён» (also a decision).
-  Plans and reports: one file of each kind a year, a new upload replaces the old one.
+  Plans, reports and the selection's expert opinion: one file of each kind a year, a new upload
+  replaces the old one (the plans and reports of a public site are on the public portal).
 - Communities: created and changed by the editors (any of the region) or the municipal
   coordinator (of their municipality); members are registry people of the community's region,
   a leader is a member with the role «руководитель».
@@ -26,6 +27,7 @@ from nms.portal.models import (
     Community,
     CommunityMember,
     DecisionBody,
+    DocumentKind,
     InnovationSite,
     MemberRole,
     News,
@@ -182,15 +184,28 @@ def _check_file(file) -> None:
         )
 
 
+def original_name(name: str) -> str:
+    """The uploaded file's own name, without a path or control characters, at most 255 long
+    (the extension kept)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) < 20 else name[:255]
+    return name
+
+
 @transaction.atomic
 def site_document(user, site, data: dict) -> SiteDocument:
-    """A plan or a report of a year (`kind`, `year`, `file`); replaces the one of that year."""
+    """A document of a year (`kind`: a plan, a report or the selection's expert opinion; `year`,
+    `file`); replaces the one of that kind and year. Whether it is shown on the public portal is
+    selectors.public_site_documents's rule."""
     _require(scope_of(user).can(EDIT, site))
     year = data.get("year")
     if not year or not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": "Год — четыре цифры, например 2025."})
-    if data.get("kind") not in ("plan", "report"):
-        raise ValidationError({"kind": "Выберите: план или отчёт."})
+    if data.get("kind") not in DocumentKind.values:
+        raise ValidationError({"kind": "Выберите вид документа: план, отчёт или заключение."})
     file = data.get("file")
     if file is None:
         raise ValidationError({"file": "Выберите файл."})
@@ -200,6 +215,7 @@ def site_document(user, site, data: dict) -> SiteDocument:
     if document is None:
         document = SiteDocument(site=site, kind=kind, year=year)
     document.file = file
+    document.original_name = original_name(file.name)
     document.save()
     return document
 

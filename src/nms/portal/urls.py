@@ -13,6 +13,11 @@ urlpatterns = [
     path("communities/<int:pk>/", views.public_community_detail, name="portal-community"),
     path("innovation-sites/", views.public_site_list, name="portal-sites"),
     path("innovation-sites/<int:pk>/", views.public_site_detail, name="portal-site"),
+    path(
+        "innovation-sites/<int:pk>/documents/<int:doc_pk>/",
+        views.public_site_file,
+        name="portal-site-document",
+    ),
     path("navigator/", views.public_navigator, name="portal-navigator"),
     path("navigator/<int:pk>/", views.public_resource_detail, name="portal-resource"),
     path("internship-sites/", views.public_internship_list, name="portal-internships"),

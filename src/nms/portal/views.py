@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import get_visible_or_404, scope_of
@@ -210,8 +211,26 @@ def public_site_list(request):
 
 def public_site_detail(request, pk):
     site = get_object_or_404(selectors.public_sites_all(), pk=pk)
-    documents = site.documents.order_by("-year", "kind")
+    documents = selectors.public_site_documents(site)
     return render(request, "portal/public_site_detail.html", {"site": site, "documents": documents})
+
+
+def _download(document):
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Файл не найден") from error
+    return FileResponse(handle, as_attachment=True, filename=document.filename)
+
+
+@never_cache
+def public_site_file(request, pk, doc_pk):
+    """A public document of a public site, for anyone: checked at every download
+    (selectors.public_site_document) — else 404, whatever the reason."""
+    document = selectors.public_site_document(pk, doc_pk)
+    if document is None:
+        raise Http404("Документ не найден")
+    return _download(document)
 
 
 def public_navigator(request):
@@ -302,7 +321,7 @@ class SiteDetailView(ScopedDetailView):
         can_decide = self.allowed(MANAGE, site)
         can_upload = self.allowed(EDIT, site)
         return {
-            "documents": site.documents.order_by("-year", "kind"),
+            "documents": selectors.site_documents(site),
             "can_decide": can_decide,
             "decision_form": DecisionForm() if can_decide else None,
             "can_upload": can_upload,
@@ -383,11 +402,7 @@ def site_document(request, pk):
 def site_file(request, pk, doc_pk):
     site = _site_of(request, pk)
     document = get_object_or_404(SiteDocument, pk=doc_pk, site=site)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("Файл не найден") from error
-    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return _download(document)
 
 
 # -- working pages: communities ----------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import nms.monitoring.functions_staffing  # noqa: F401  (registers the staffing functions)
+from nms.monitoring import selectors
 from nms.monitoring.catalogue import passport
 from nms.monitoring.compute import compute
 from nms.monitoring.models import Indicator, Snapshot
@@ -32,7 +33,7 @@ PERIOD = "2025"
 def _number(value):
     if value is None:
         return None
-    value = Decimal(value)
+    value = Decimal(str(value))
     return int(value) if value == int(value) else value
 
 
@@ -53,11 +54,12 @@ def of(world, region):
             ("organization", world.b["school"].pk): "school_b",
         }
         found = {}
-        rows = Snapshot.objects.filter(indicator__code=code, period=PERIOD, subject__isnull=True)
-        for s in rows:
-            key = units.get((s.scope_type, s.scope_id))
-            if key:
-                found[key] = (_number(s.numerator), _number(s.denominator), s.status)
+        # Through the readers: an organization's row holding only the default (e.g. «no data»)
+        # is not stored, the readers put it back.
+        for row in selectors.snapshot_rows(region, PERIOD, codes=[code]):
+            key = units.get((row["scope_type"], row["scope_id"]))
+            if key and row["subject"] is None:
+                found[key] = (_number(row["numerator"]), _number(row["denominator"]), row["status"])
         return found
 
     return compute_code

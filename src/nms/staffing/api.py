@@ -7,21 +7,39 @@ PATHS (url patterns).
 - staffing/diplomas — diplomas of the scope's people (a teacher reads their own);
 - staffing/specialties — the directory specialty → subjects (written by `staffing.directory`);
 - staffing/target-contracts — target training contracts (no student's СНИЛС);
-- staffing/pedagogical-classes — psychological-pedagogical classes.
+- staffing/pedagogical-classes — psychological-pedagogical classes;
+- staffing/import/{kind}/ — POST an XLSX file (multipart field `file`) of a kind of the import
+  page (`schedule`, `diplomas`): 200 with the report when saved, 400 with every error when
+  rejected (nothing saved), 403 for a role that may not import, 404 for an unknown kind; a file
+  over NMS_EXPORT_SYNC_LIMIT rows is imported in the background (202, the job).
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from nms.common import jobs
 from nms.common.api import (
+    ImportErrorSerializer,
+    ImportFileSerializer,
     ScopedModelViewSet,
     ScopedPrimaryKeyField,
     StrictDatesMixin,
     service_errors,
 )
+from nms.common.api_jobs import JobSerializer, job_accepted
+from nms.common.importing import ImportReport, data_rows
 from nms.registry.models import Municipality, Organization, Person
-from nms.staffing import selectors, services
+from nms.staffing import importers, selectors, services
 from nms.staffing.access import EDIT, EDIT_DIRECTORY, EDITORS
 from nms.staffing.filters import (
     ClassFilterSet,
@@ -366,6 +384,70 @@ class PedagogicalClassViewSet(ScopedModelViewSet):
         return super().get_queryset().order_by("id")
 
 
+# -- imports -----------------------------------------------------------------------------------
+class StaffingImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text="добавлено строк файла")
+    updated = serializers.IntegerField(help_text="изменено строк файла")
+    unchanged = serializers.IntegerField(help_text="строк файла без изменений")
+    errors = ImportErrorSerializer(many=True)
+    error_count = serializers.IntegerField(help_text="всего найдено ошибок (в errors — первые)")
+    summary = serializers.CharField()
+
+
+class StaffingImportView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Загрузить штатные расписания или дипломы работников (XLSX)",
+        tags=["import"],
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(importers.KIND_LABELS),
+                description="; ".join(f"{k} — {v}" for k, v in importers.KIND_LABELS.items()),
+            )
+        ],
+        request={"multipart/form-data": ImportFileSerializer},
+        responses={
+            200: StaffingImportReportSerializer,
+            202: JobSerializer,
+            400: StaffingImportReportSerializer,
+        },
+    )
+    def post(self, request, kind):
+        """Загрузить файл по шаблону страницы импорта: всё или ничего — 200 с отчётом, 400 со
+        всеми ошибками (строка, столбец, значение, сообщение; ничего не сохранено). Файл больше
+        NMS_EXPORT_SYNC_LIMIT строк загружается в фоне: ответ 202 — задача, её ход и отчёт — в
+        /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
+        if kind not in importers.KIND_LABELS:
+            raise NotFound(importers.UNKNOWN_KIND)
+        if not importers.can_import(request.user, kind):
+            raise PermissionDenied(importers.NO_RIGHTS)
+        upload = request.FILES.get("file")
+        if upload is None:
+            report = ImportReport.rejected("Приложите файл XLSX в поле file.", "file")
+        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
+            job = jobs.job_start(
+                request.user,
+                kind=f"import_{kind}",
+                title=importers.job_title(kind, upload.name),
+                work=importers.import_job,
+                params={"kind": kind},
+                upload=upload.read(),
+                upload_name=upload.name,
+            )
+            return job_accepted(request, job)
+        else:
+            report = importers.run_import(request.user, kind, upload)
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
 ROUTES = [
     ("staffing/schedules", StaffScheduleViewSet, "api-staffing-schedule"),
     ("staffing/vacancies", VacancyViewSet, "api-staffing-vacancy"),
@@ -374,4 +456,10 @@ ROUTES = [
     ("staffing/target-contracts", TargetContractViewSet, "api-staffing-target-contract"),
     ("staffing/pedagogical-classes", PedagogicalClassViewSet, "api-staffing-pedagogical-class"),
 ]
-PATHS = []
+PATHS = [
+    path(
+        "staffing/import/<slug:kind>/",
+        StaffingImportView.as_view(),
+        name="api-staffing-import",
+    ),
+]

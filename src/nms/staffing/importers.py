@@ -11,11 +11,13 @@ a file with any error saves nothing):
 
 import re
 from datetime import date
+from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from nms.accounts.scope import scope_of
+from nms.common import jobs
 from nms.common.identifiers import normalize_snils, snils_error
 from nms.common.importing import (
     READING,
@@ -53,6 +55,9 @@ SCHEDULE = "schedule"
 DIPLOMAS = "diplomas"
 KIND_LABELS = {SCHEDULE: "Штатное расписание", DIPLOMAS: "Дипломы работников"}
 NO_RIGHTS = "У вас нет прав на этот импорт."
+UNKNOWN_KIND = (
+    "Такого импорта нет: загружаются штатные расписания (schedule) и дипломы работников (diplomas)."
+)
 
 UNKNOWN_ORGANIZATION = "организация с таким ИНН не найдена в вашей области доступа"
 UNKNOWN_POSITION = "должность не найдена в справочнике должностей"
@@ -69,6 +74,11 @@ def available_kinds(user) -> list[tuple[str, str]]:
     if not scope_of(user).can(EDIT):
         return []
     return [(SCHEDULE, KIND_LABELS[SCHEDULE]), (DIPLOMAS, KIND_LABELS[DIPLOMAS])]
+
+
+def can_import(user, kind: str) -> bool:
+    """Whether the user may import this kind (the page offers it, the API accepts it)."""
+    return kind in dict(available_kinds(user))
 
 
 # -- parsers -------------------------------------------------------------------------------------
@@ -272,7 +282,8 @@ def _diploma_import(user, file, progress) -> ImportReport:
     parse_with_progress(rows, DIPLOMA_COLUMNS, DIPLOMA_PARSERS, errors, progress)
     snils = {r.values["snils"] for r in rows if r.values.get("snils")}
     people = {p.snils: p for p in Person.objects.filter(snils__in=snils)}
-    allowed = set(scope.people().filter(snils__in=snils).values_list("pk", flat=True))
+    editable = scope.restricted_to(EDITORS).people()  # a viewing role beside widens nothing
+    allowed = set(editable.filter(snils__in=snils).values_list("pk", flat=True))
     specialties = _specialty_keys()
     for row in rows:
         v = row.values
@@ -340,11 +351,26 @@ def _save_diploma(report: ImportReport, v: dict) -> None:
 
 # -- the entry points ----------------------------------------------------------------------------
 def run_import(user, kind: str, file, progress=silent) -> ImportReport:
-    if kind not in dict(available_kinds(user)):
+    if not can_import(user, kind):
         raise PermissionDenied(NO_RIGHTS)
     if kind == SCHEDULE:
         return _schedule_import(user, file, progress)
     return _diploma_import(user, file, progress)
+
+
+# -- the import as a background job --------------------------------------------------------------
+@jobs.job_work(phase="Проверка и сохранение строк файла…")
+def import_job(job, progress) -> jobs.JobOutcome:
+    """The import as a job (the page's upload, a big file over the API): the importer reads the
+    stored file as the user who uploaded it, in the job's one transaction, and reports progress.
+    A file with errors saves nothing; the report keeps every error's row, column and value."""
+    report = run_import(job.user, job.params["kind"], BytesIO(bytes(job.upload)), progress)
+    return jobs.JobOutcome(report=report.as_dict(), message=report.summary)
+
+
+def job_title(kind: str, file_name: str) -> str:
+    """The title of an import job, the same for the page and the API."""
+    return f"Импорт: {KIND_LABELS[kind].lower()} из файла «{file_name}»"
 
 
 TEMPLATES = {SCHEDULE: SCHEDULE_COLUMNS, DIPLOMAS: DIPLOMA_COLUMNS}

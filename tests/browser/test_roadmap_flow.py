@@ -1,5 +1,6 @@
 """The roadmap in a browser: the ЦНППМ creates a roadmap and imports it from XLSX (a background
-job), marks an activity done with evidence, and sees an overdue one on the home page."""
+job), renames a direction, marks an activity done with evidence, and sees an overdue one on the
+home page."""
 
 from datetime import date
 
@@ -60,6 +61,10 @@ def test_cnppm_imports_marks_done_and_sees_overdue_at_home(
 
     page.click("nav >> text=Дорожная карта")
     page.click("text=Комплекс мер до конца периода")
+    page.click("#roadmap-structure tr.direction >> text=изменить")
+    page.fill("input[name=title]", "Управление системой НМС региона")
+    page.click("button:has-text('Сохранить')")
+    assert "Управление системой НМС региона" in page.inner_text("#roadmap-structure")
     page.click("text=1.1.1")
     assert "просрочено" in page.inner_text(f"#period-{year - 1}")
     page.click(f"#period-{year - 1} >> text=Отметить исполнение")

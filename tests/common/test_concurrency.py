@@ -479,9 +479,6 @@ NOT_VERSIONED = {
     "accounts.User": "учётная запись в админке",
     # A token is issued and revoked, never edited (revoking twice is revoking).
     "accounts.ApiToken": "выдаётся и отзывается",
-    # A roadmap's directions and measures are created (by hand or by the import), not edited.
-    "roadmap.Direction": "создаётся, не редактируется",
-    "roadmap.Measure": "создаётся, не редактируется",
     # A staff schedule's row is added, changed and deleted under its schedule's version
     # (nms.staffing.services.row_*: a stale schedule refuses the change).
     "staffing.ScheduleRow": "под версией штатного расписания",
@@ -544,12 +541,14 @@ COVERED = {
     **dict.fromkeys(
         (
             "roadmap.Roadmap",
+            "roadmap.Direction",
+            "roadmap.Measure",
             "roadmap.Activity",
             "roadmap.ActivityPeriod",
             "roadmap.Agreement",
             "roadmap.Document",
         ),
-        "tests/roadmap: test_concurrency, test_api",
+        "tests/roadmap: test_concurrency, test_api, test_structure",
     ),
     **dict.fromkeys(
         ("portal.InnovationSite", "portal.Community", "portal.Resource", "portal.News"),

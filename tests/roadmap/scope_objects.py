@@ -68,7 +68,8 @@ def _objects(world):
             document=document, file=ContentFile(b"%PDF", name="plan.pdf"), dated=TODAY
         )
         made = {
-            "roadmap": roadmap, "activity": municipal, "school_activity": school,
+            "roadmap": roadmap, "direction": direction, "measure": measure,
+            "activity": municipal, "school_activity": school,
             "period": period, "evidence": evidence, "agreement": agreement,
             "document": document, "version": version,
         }  # fmt: skip
@@ -89,6 +90,12 @@ ROADMAP = {
     "roadmap-direction-create": _pk("roadmap", "roadmap_pk"),
     "roadmap-measure-create": _pk("roadmap", "roadmap_pk"),
     "api-roadmap-detail": _pk("roadmap"),
+    "roadmap-direction-edit": _pk("direction"),
+    "roadmap-direction-delete": _pk("direction"),
+    "api-roadmap-direction-detail": _pk("direction"),
+    "roadmap-measure-edit": _pk("measure"),
+    "roadmap-measure-delete": _pk("measure"),
+    "api-roadmap-measure-detail": _pk("measure"),
     "roadmap-activity-detail": _pk("activity"),
     "roadmap-activity-edit": _pk("activity"),
     "api-roadmap-activity-detail": _pk("activity"),

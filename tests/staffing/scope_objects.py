@@ -103,4 +103,7 @@ DICTIONARIES = {
     "staffing-specialty-edit",
     "api-staffing-specialty-detail",
 }
-NOT_OBJECTS = {"staffing-import-template": {"kind": "schedule"}}
+NOT_OBJECTS = {
+    "staffing-import-template": {"kind": "schedule"},
+    "api-staffing-import": {"kind": "schedule"},  # a kind of file, not an object
+}

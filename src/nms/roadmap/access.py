@@ -5,7 +5,7 @@ Seeing:
   ministry, ЦНППМ and regional methodists (read); a municipal coordinator sees the region's
   roadmap of their municipality (the whole of it: the municipality takes part in the region's
   work); a school administration sees only the activities its organization is responsible for
-  (and the roadmaps they are in). Teachers and experts see no roadmap.
+  (and the roadmaps, directions and measures they are in). Teachers and experts see no roadmap.
 - Agreements: the region's for the ministry, ЦНППМ and methodists; an agreement to which the
   municipality (or the organization) is a party for the municipal (the school) administration.
 - Documents of the system: the region's for the ministry, ЦНППМ and methodists; the published
@@ -14,7 +14,8 @@ Seeing:
   the only thing of this app a teacher sees (they are the system's public rules).
 
 Doing:
-- `roadmap.edit` — roadmaps, their activities, import (ministry, ЦНППМ of the region);
+- `roadmap.edit` — roadmaps, their directions, measures and activities, import (ministry, ЦНППМ
+  of the region);
 - `roadmap.status` — a status with evidence for an activity the role is responsible for:
   the ministry and ЦНППМ for any activity of their region, a municipal coordinator for those of
   their municipality (responsible kind «муниципалитет»), a school administration for those of
@@ -91,17 +92,58 @@ def responsible_q(assignments, prefix: str = "") -> Q:
     return any_of(parts)
 
 
+def _whole_roadmap_regions(scope) -> list:
+    """The regions whose roadmaps the scope reads whole (not a school's part of them)."""
+    return [
+        _region_of(a)
+        for a in scope.assignments
+        if a.role in REGION_READERS or a.role == Role.MUNICIPAL
+    ]
+
+
+def _schools_activities(scope):
+    """The activities of the scope's schools (a school sees only its part of a roadmap), or
+    None without a school assignment."""
+    schools = [a.organization_id for a in scope.assignments if a.role == Role.SCHOOL]
+    if not schools:
+        return None
+    return Activity.objects.filter(responsible_organization_id__in=schools)
+
+
 def roadmaps(scope):
     if scope.is_all:
         return Roadmap.objects.all()
-    regions = [_region_of(a) for a in scope.assignments if a.role in REGION_READERS]
-    regions += [_region_of(a) for a in scope.assignments if a.role == Role.MUNICIPAL]
+    regions = _whole_roadmap_regions(scope)
     q = Q(region_id__in=regions) if regions else NOTHING
-    schools = [a.organization_id for a in scope.assignments if a.role == Role.SCHOOL]
-    if schools:
-        mine = Activity.objects.filter(responsible_organization_id__in=schools)
+    mine = _schools_activities(scope)
+    if mine is not None:
         q |= Q(pk__in=mine.values("roadmap_id"))
     return Roadmap.objects.filter(q)
+
+
+def directions(scope):
+    """A roadmap's directions as its activities are seen: whole for the region's readers and the
+    municipal coordinator; a school only those with its activities (as the roadmap's page and
+    its export show it)."""
+    if scope.is_all:
+        return Direction.objects.all()
+    regions = _whole_roadmap_regions(scope)
+    q = Q(roadmap__region_id__in=regions) if regions else NOTHING
+    mine = _schools_activities(scope)
+    if mine is not None:
+        q |= Q(pk__in=mine.values("measure__direction_id"))
+    return Direction.objects.filter(q)
+
+
+def measures(scope):
+    if scope.is_all:
+        return Measure.objects.all()
+    regions = _whole_roadmap_regions(scope)
+    q = Q(direction__roadmap__region_id__in=regions) if regions else NOTHING
+    mine = _schools_activities(scope)
+    if mine is not None:
+        q |= Q(pk__in=mine.values("measure_id"))
+    return Measure.objects.filter(q)
 
 
 def activities(scope):
@@ -180,8 +222,10 @@ def _region_ids(scope) -> set:
 def _roadmap_region(obj):
     if isinstance(obj, Roadmap):
         return obj.region_id
-    if isinstance(obj, Activity):
+    if isinstance(obj, Activity | Direction):
         return obj.roadmap.region_id
+    if isinstance(obj, Measure):
+        return obj.direction.roadmap.region_id
     if isinstance(obj, ActivityPeriod):
         return obj.activity.roadmap.region_id
     return getattr(obj, "region_id", None)
@@ -222,13 +266,8 @@ def _document_check(scope, obj) -> bool:
 
 register_model(Roadmap, roadmaps)
 register_model(Activity, activities)
-register_model(
-    Direction, lambda scope: Direction.objects.filter(roadmap__in=roadmaps(scope).values("pk"))
-)
-register_model(
-    Measure,
-    lambda scope: Measure.objects.filter(direction__roadmap__in=roadmaps(scope).values("pk")),
-)
+register_model(Direction, directions)
+register_model(Measure, measures)
 register_model(
     ActivityPeriod, lambda scope: ActivityPeriod.objects.filter(activity_q(scope, "activity__"))
 )

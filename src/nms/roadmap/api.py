@@ -2,6 +2,9 @@
 PATHS (url patterns).
 
 - roadmap/roadmaps — roadmaps (the ministry and ЦНППМ create and change them);
+- roadmap/directions, roadmap/measures — a roadmap's directions and system-forming measures
+  (?roadmap=, ?q=); the roadmap's editors create, change and delete them — a delete is refused
+  (400) while measures (activities) belong to the record;
 - roadmap/activities — activities with their reporting periods and the computed state
   (`overdue` when the due date has passed and it is not done); PATCH by the roadmap's editors;
   POST …/{id}/status/ — the status of a year with evidence (the responsible subject);
@@ -18,13 +21,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nms.accounts.scope import get_visible_or_404
-from nms.common.api import IdLookupMixin, ScopedModelViewSet, StrictDateField, service_errors
+from nms.common.api import (
+    IdLookupMixin,
+    ScopedModelViewSet,
+    ScopedPrimaryKeyField,
+    StrictDateField,
+    service_errors,
+)
 from nms.common.concurrency import ConflictSerializer
 from nms.roadmap import selectors, services
 from nms.roadmap.filters import (
     ActivityFilterSet,
     AgreementFilterSet,
+    DirectionFilterSet,
     DocumentFilterSet,
+    MeasureFilterSet,
     RoadmapFilterSet,
 )
 from nms.roadmap.models import (
@@ -33,9 +44,11 @@ from nms.roadmap.models import (
     Agreement,
     AgreementKind,
     DeadlineKind,
+    Direction,
     Document,
     DocumentKind,
     DocumentLevel,
+    Measure,
     ResponsibleKind,
     Roadmap,
     State,
@@ -86,6 +99,88 @@ class RoadmapViewSet(ScopedModelViewSet):
     scope_action = "roadmap.edit"
     create_service = staticmethod(services.roadmap_create)
     update_service = staticmethod(services.roadmap_update)
+
+
+# -- directions and measures -------------------------------------------------------------------
+class DirectionSerializer(serializers.ModelSerializer):
+    measures_count = serializers.IntegerField(
+        read_only=True, help_text="Системообразующих мероприятий в направлении"
+    )
+
+    class Meta:
+        model = Direction
+        fields = ["id", "roadmap", "number", "title", "measures_count", "version"]
+        read_only_fields = fields
+
+
+class DirectionWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Direction
+        fields = ["number", "title"]
+        validators = []  # a number taken: the service's Russian message
+
+
+class DirectionCreateSerializer(DirectionWriteSerializer):
+    roadmap = ScopedPrimaryKeyField(
+        lambda scope: scope.visible(Roadmap), queryset=Roadmap.objects.all()
+    )
+
+    class Meta(DirectionWriteSerializer.Meta):
+        fields = ["roadmap", "number", "title"]
+
+
+class DirectionViewSet(ScopedModelViewSet):
+    """Направления дорожных карт; удаляется только направление без системообразующих
+    мероприятий."""
+
+    selector = staticmethod(selectors.directions_for_list)
+    filterset_class = DirectionFilterSet
+    read_serializer_class = DirectionSerializer
+    write_serializer_class = DirectionWriteSerializer
+    create_serializer_class = DirectionCreateSerializer
+    scope_action = "roadmap.edit"
+    create_service = staticmethod(services.direction_create)
+    update_service = staticmethod(services.direction_update)
+    destroy_service = staticmethod(services.direction_delete)
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    roadmap = serializers.IntegerField(source="direction.roadmap_id", read_only=True)
+    activities_count = serializers.IntegerField(
+        read_only=True, help_text="Мероприятий дорожной карты в нём"
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id", "roadmap", "direction", "number", "title", "position", "activities_count",
+            "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MeasureWriteSerializer(serializers.ModelSerializer):
+    direction = ScopedPrimaryKeyField(
+        lambda scope: scope.visible(Direction), queryset=Direction.objects.all()
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["direction", "number", "title"]
+
+
+class MeasureViewSet(ScopedModelViewSet):
+    """Системообразующие мероприятия дорожных карт; переносятся между направлениями одной
+    дорожной карты; удаляется только то, к которому не относится ни одно мероприятие."""
+
+    selector = staticmethod(selectors.measures_for_list)
+    filterset_class = MeasureFilterSet
+    read_serializer_class = MeasureSerializer
+    write_serializer_class = MeasureWriteSerializer
+    scope_action = "roadmap.edit"
+    create_service = staticmethod(services.measure_create)
+    update_service = staticmethod(services.measure_update)
+    destroy_service = staticmethod(services.measure_delete)
 
 
 # -- activities --------------------------------------------------------------------------------
@@ -257,6 +352,8 @@ class DocumentViewSet(ScopedModelViewSet):
 
 ROUTES = [
     ("roadmap/roadmaps", RoadmapViewSet, "api-roadmap"),
+    ("roadmap/directions", DirectionViewSet, "api-roadmap-direction"),
+    ("roadmap/measures", MeasureViewSet, "api-roadmap-measure"),
     ("roadmap/activities", ActivityViewSet, "api-roadmap-activity"),
     ("roadmap/agreements", AgreementViewSet, "api-roadmap-agreement"),
     ("roadmap/documents", DocumentViewSet, "api-roadmap-document"),

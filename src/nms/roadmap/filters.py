@@ -9,15 +9,18 @@ from nms.roadmap.models import (
     ActivityPeriod,
     Agreement,
     AgreementKind,
+    Direction,
     Document,
     DocumentKind,
     DocumentLevel,
+    Measure,
     ResponsibleKind,
     Roadmap,
     State,
 )
 
 roadmap_choices = scoped_choices(lambda scope: scope.visible(Roadmap))
+direction_choices = scoped_choices(lambda scope: scope.visible(Direction))
 
 
 def _words(queryset, text, path="search_text"):
@@ -33,6 +36,40 @@ class RoadmapFilterSet(df.FilterSet):
     class Meta:
         model = Roadmap
         fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        return _words(queryset, value)
+
+
+class DirectionFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (наименование)", method="filter_q")
+    roadmap = ById(
+        df.ModelChoiceFilter(queryset=roadmap_choices, empty_label="все", label="Дорожная карта")
+    )
+
+    class Meta:
+        model = Direction
+        fields = ["q", "roadmap"]
+
+    def filter_q(self, queryset, name, value):
+        return _words(queryset, value)
+
+
+class MeasureFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (№, наименование)", method="filter_q")
+    roadmap = ById(
+        df.ModelChoiceFilter(
+            queryset=roadmap_choices, empty_label="все", label="Дорожная карта",
+            field_name="direction__roadmap",
+        )
+    )  # fmt: skip
+    direction = ById(
+        df.ModelChoiceFilter(queryset=direction_choices, empty_label="все", label="Направление")
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["q", "roadmap", "direction"]
 
     def filter_q(self, queryset, name, value):
         return _words(queryset, value)

@@ -69,14 +69,18 @@ class DirectionForm(forms.ModelForm):
 
 
 class MeasureForm(forms.ModelForm):
+    """A new measure of a roadmap, or a measure edited (it may move to another direction of its
+    roadmap)."""
+
     class Meta:
         model = Measure
         fields = ["direction", "number", "title"]
         widgets = {"title": TEXTAREA}
 
-    def __init__(self, *args, user, roadmap, **kwargs):
+    def __init__(self, *args, user, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].queryset = roadmap.directions.all()
+        roadmap = roadmap or self.instance.direction.roadmap
+        self.fields["direction"].queryset = roadmap.directions.order_by("number")
 
 
 class StatusForm(forms.Form):

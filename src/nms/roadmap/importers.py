@@ -332,7 +332,7 @@ def save(roadmap: Roadmap, directions: list[ParsedDirection]) -> ImportReport:
     report = ImportReport()
     have_directions = {d.number: d for d in roadmap.directions.all()}
     new_directions = [
-        Direction(roadmap=roadmap, number=d.number, title=d.title)
+        Direction(roadmap=roadmap, number=d.number, title=d.title).fill_search()
         for d in directions
         if d.number not in have_directions
     ]
@@ -342,8 +342,9 @@ def save(roadmap: Roadmap, directions: list[ParsedDirection]) -> ImportReport:
         known = have_directions.get(parsed.number)
         if known is not None and known.title != parsed.title:
             known.title = parsed.title
-            changed_directions.append(known)
-    Direction.objects.bulk_update(changed_directions, ["title"])
+            known.version += 1
+            changed_directions.append(known.fill_search())
+    Direction.objects.bulk_update(changed_directions, ["title", "version", "search_text"])
     by_number = {d.number: d for d in Direction.objects.filter(roadmap=roadmap)}
 
     have_measures = {
@@ -360,14 +361,15 @@ def save(roadmap: Roadmap, directions: list[ParsedDirection]) -> ImportReport:
                 made = Measure(
                     direction=direction, number=measure.number, title=measure.title,
                     position=position,
-                )  # fmt: skip
+                ).fill_search()  # fmt: skip
                 new_measures.append(made)
                 have_measures[(direction.pk, measure.number)] = made
             elif known.title != measure.title:
                 known.title = measure.title
-                changed_measures.append(known)
+                known.version += 1
+                changed_measures.append(known.fill_search())
     Measure.objects.bulk_create(new_measures)
-    Measure.objects.bulk_update(changed_measures, ["title"])
+    Measure.objects.bulk_update(changed_measures, ["title", "version", "search_text"])
 
     have_activities = {a.number: a for a in Activity.objects.filter(roadmap=roadmap)}
     position = max([a.position for a in have_activities.values()] or [0])

@@ -119,12 +119,17 @@ class Roadmap(Searchable):
         return f"{self.starts_year}–{self.ends_year}"
 
 
-class Direction(models.Model):
+class Direction(Searchable):
+    """A direction of a roadmap (1, 2, 3…). Deleted only when empty: no measures in it (the
+    service's rule, `services.direction_delete`)."""
+
+    SEARCH_FIELDS = ("title",)
     roadmap = models.ForeignKey(
         Roadmap, models.CASCADE, related_name="directions", verbose_name="дорожная карта"
     )
     number = models.PositiveSmallIntegerField("номер")
     title = models.CharField("наименование", max_length=500)
+    version = version_field()
 
     class Meta:
         verbose_name = "направление"
@@ -137,16 +142,22 @@ class Direction(models.Model):
     def __str__(self):
         return f"Направление {self.number} «{self.title}»"
 
+    def get_absolute_url(self):
+        return reverse("roadmap-detail", args=[self.roadmap_id]) + f"#direction-{self.pk}"
 
-class Measure(models.Model):
-    """A system-forming measure (системообразующее мероприятие) of a direction."""
 
+class Measure(Searchable):
+    """A system-forming measure (системообразующее мероприятие) of a direction. Deleted only when
+    no activity belongs to it (`services.measure_delete`)."""
+
+    SEARCH_FIELDS = ("number", "title")
     direction = models.ForeignKey(
         Direction, models.CASCADE, related_name="measures", verbose_name="направление"
     )
     number = models.CharField("№", max_length=20)
     title = models.TextField("наименование")
     position = models.PositiveIntegerField("порядок", default=0)
+    version = version_field()
 
     class Meta:
         verbose_name = "системообразующее мероприятие"
@@ -155,6 +166,9 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("roadmap-detail", args=[self.direction.roadmap_id]) + f"#measure-{self.pk}"
 
 
 class Activity(Searchable):

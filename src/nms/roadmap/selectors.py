@@ -14,7 +14,9 @@ from nms.roadmap.models import (
     ActivityPeriod,
     Agreement,
     AgreementKind,
+    Direction,
     Document,
+    Measure,
     Roadmap,
     Status,
     overdue_q,
@@ -36,6 +38,41 @@ def roadmaps_for_list(user):
         .annotate(activities_count=Count("activities", distinct=True))
         .order_by("-starts_year", "title", "id")
     )
+
+
+def directions_for_list(user):
+    """Directions the user sees, with how many measures they hold (what keeps one from being
+    deleted)."""
+    return (
+        scope_of(user)
+        .visible(Direction)
+        .select_related("roadmap")
+        .annotate(measures_count=Count("measures", distinct=True))
+        .order_by("roadmap_id", "number", "id")
+    )
+
+
+def measures_for_list(user):
+    """Measures the user sees, with how many activities belong to them."""
+    return (
+        scope_of(user)
+        .visible(Measure)
+        .select_related("direction__roadmap")
+        .annotate(activities_count=Count("activities", distinct=True))
+        .order_by("direction__roadmap_id", "position", "id")
+    )
+
+
+def roadmap_structure(roadmap) -> list[tuple]:
+    """[(direction, [measure, …]), …] of a roadmap, the empty ones too — what its editors keep
+    (the tree of activities leaves out directions and measures with none); two queries."""
+    measures = Measure.objects.filter(direction__roadmap=roadmap).annotate(
+        activities_count=Count("activities")
+    )
+    by_direction: dict[int, list] = {}
+    for measure in measures.order_by("position", "id"):
+        by_direction.setdefault(measure.direction_id, []).append(measure)
+    return [(d, by_direction.get(d.pk, [])) for d in roadmap.directions.order_by("number", "id")]
 
 
 def activities_for_list(user):

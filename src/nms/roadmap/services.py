@@ -77,26 +77,115 @@ def roadmap_update(user, roadmap, data, expected_version=None) -> Roadmap:
 
 
 # -- directions and measures ------------------------------------------------------------------
+# Who: the roadmap's editors (`roadmap.edit` on the roadmap). A direction's number is unique in
+# its roadmap, a measure's in its direction; a measure moves only between directions of its
+# roadmap. Deleting is refused while anything belongs to the record — a direction with measures,
+# a measure with activities — and then nothing is deleted (docs/roadmap.md).
+def _listed(numbers: list[str]) -> str:
+    """«1.1, 1.2 (всего 2)»; the first five only."""
+    shown = ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
+    return f"{shown} (всего {len(numbers)})"
+
+
+def _check_direction_number(roadmap, number, pk=None) -> None:
+    if roadmap.directions.filter(number=number).exclude(pk=pk).exists():
+        raise ValidationError({"number": f"Направление {number} уже есть."})
+
+
+def _check_measure_number(direction, number, pk=None) -> None:
+    if Measure.objects.filter(direction=direction, number=number).exclude(pk=pk).exists():
+        raise ValidationError({"number": f"Мероприятие № {number} уже есть."})
+
+
 @transaction.atomic
 def direction_create(user, data, roadmap=None) -> Direction:
     roadmap = roadmap or data["roadmap"]
     _require(user, "roadmap.edit", roadmap)
-    if roadmap.directions.filter(number=data["number"]).exists():
-        raise ValidationError({"number": f"Направление {data['number']} уже есть."})
+    _check_direction_number(roadmap, data["number"])
     return Direction.objects.create(roadmap=roadmap, number=data["number"], title=data["title"])
+
+
+@transaction.atomic
+def direction_update(user, direction, data, expected_version=None) -> Direction:
+    _require(user, "roadmap.edit", direction)
+    direction = claim(direction, expected_version)
+    number = data.get("number", direction.number)
+    _check_direction_number(direction.roadmap, number, direction.pk)
+    direction.number = number
+    direction.title = data.get("title", direction.title)
+    direction.save()
+    return direction
+
+
+@transaction.atomic
+def direction_delete(user, direction, expected_version=None) -> None:
+    """Only an empty direction: with measures in it the refusal names them and nothing goes."""
+    _require(user, "roadmap.edit", direction)
+    # FOR UPDATE: a measure added meanwhile waits for this transaction (and then finds no
+    # direction) instead of being deleted with it.
+    Direction.objects.select_for_update().filter(pk=direction.pk).first()
+    direction = claim(direction, expected_version)
+    measures = list(direction.measures.order_by("position", "id").values_list("number", flat=True))
+    if measures:
+        raise ValidationError(
+            f"Направление {direction.number} нельзя удалить: в нём есть системообразующие "
+            f"мероприятия — {_listed(measures)}. Сначала удалите их или перенесите в другое "
+            "направление."
+        )
+    direction.delete()
 
 
 @transaction.atomic
 def measure_create(user, data, roadmap=None) -> Measure:
     direction = data["direction"]
     _require(user, "roadmap.edit", direction.roadmap)
-    if Measure.objects.filter(direction=direction, number=data["number"]).exists():
-        raise ValidationError({"number": f"Мероприятие № {data['number']} уже есть."})
+    if roadmap is not None and direction.roadmap_id != roadmap.pk:
+        raise ValidationError({"direction": "Направление из другой дорожной карты."})
+    _check_measure_number(direction, data["number"])
     last = Measure.objects.filter(direction__roadmap=direction.roadmap).order_by("-position")
     position = (last.first().position + 1) if last.exists() else 1
     return Measure.objects.create(
         direction=direction, number=data["number"], title=data["title"], position=position
     )
+
+
+@transaction.atomic
+def measure_update(user, measure, data, expected_version=None) -> Measure:
+    """Number, name, and the direction — another one of the same roadmap."""
+    _require(user, "roadmap.edit", measure)
+    measure = claim(measure, expected_version)
+    direction = data.get("direction") or measure.direction
+    if direction.roadmap_id != measure.direction.roadmap_id:
+        raise ValidationError(
+            {"direction": "Перенести мероприятие можно только в направление той же дорожной карты."}
+        )
+    number = data.get("number", measure.number)
+    _check_measure_number(direction, number, measure.pk)
+    measure.direction = direction
+    measure.number = number
+    measure.title = data.get("title", measure.title)
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def measure_delete(user, measure, expected_version=None) -> None:
+    """Only a measure no activity belongs to; otherwise the refusal names them."""
+    _require(user, "roadmap.edit", measure)
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()  # see direction_delete
+    measure = claim(measure, expected_version)
+    numbers = list(
+        Activity.objects.filter(measure=measure)
+        .order_by("position", "id")
+        .values_list("number", flat=True)
+    )
+    if numbers:
+        raise ValidationError(
+            f"Системообразующее мероприятие {measure.number} нельзя удалить: к нему относятся "
+            f"мероприятия дорожной карты — {_listed(numbers)}. Сначала перенесите их в другое "
+            "системообразующее мероприятие (страница мероприятия, «Изменить»)."
+        )
+    measure.delete()
 
 
 # -- reporting periods -------------------------------------------------------------------------

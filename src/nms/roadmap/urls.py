@@ -27,6 +27,22 @@ urlpatterns = [
         views.MeasureCreateView.as_view(),
         name="roadmap-measure-create",
     ),
+    path(
+        "directions/<int:pk>/edit/",
+        views.DirectionEditView.as_view(),
+        name="roadmap-direction-edit",
+    ),
+    path(
+        "directions/<int:pk>/delete/",
+        views.DirectionDeleteView.as_view(),
+        name="roadmap-direction-delete",
+    ),
+    path("measures/<int:pk>/edit/", views.MeasureEditView.as_view(), name="roadmap-measure-edit"),
+    path(
+        "measures/<int:pk>/delete/",
+        views.MeasureDeleteView.as_view(),
+        name="roadmap-measure-delete",
+    ),
     path("activities/", views.ActivityListView.as_view(), name="roadmap-activity-list"),
     path(
         "activities/<int:pk>/", views.ActivityDetailView.as_view(), name="roadmap-activity-detail"

@@ -2,25 +2,33 @@
 
 - Roadmaps: list, detail (directions → measures → activities with this year's state, A1 by
   year), create and edit, import from XLSX (a background job) and export to XLSX.
+- Directions and measures: added, edited and deleted (only when nothing belongs to them) by the
+  roadmap's editors; the roadmap's page lists them all for the editors.
 - Activities: list, detail with the reporting periods and the status entry with evidence,
   create and edit; «Исполнение» — the statuses by period, filtered by state (overdue too).
 - Agreements and the documents register: lists, detail, forms, files (served only to users who
   see the record).
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.views import View
 
 from nms.accounts.scope import get_visible_or_404, scope_of
+from nms.common.concurrency import VersionField
 from nms.common.views import (
     ImportSpec,
     ImportView,
     ScopedDetailView,
     ScopedListView,
+    ScopedObjectMixin,
     ServiceFormView,
+    declared,
     require,
     save_through_service,
     xlsx_response,
@@ -122,13 +130,15 @@ class RoadmapDetailView(ScopedDetailView):
             ]
             if measures:
                 tree.append((direction, measures))
+        can_edit = self.allowed(EDIT, roadmap)
         return {
             "tree": tree,
+            "structure": selectors.roadmap_structure(roadmap) if can_edit else None,
             "year": year,
             "on_time": selectors.on_time_counts(
                 roadmap, today, selectors.activities_for_list(user)
             ),
-            "can_import": self.allowed(EDIT, roadmap),
+            "can_import": can_edit,
         }
 
 
@@ -282,6 +292,80 @@ class MeasureCreateView(_InRoadmap):
 
     def form_kwargs(self) -> dict:
         return {"roadmap": self.roadmap}
+
+
+class DirectionEditView(ServiceFormView):
+    model = Direction
+    selector = staticmethod(selectors.directions_for_list)
+    form_class = DirectionForm
+    service = staticmethod(services.direction_update)
+    action = EDIT
+    title = "Направление {object.number}: изменение"
+    success_message = "Направление сохранено."
+
+    def get_context(self, form) -> dict:
+        return {"back": self.object.roadmap}
+
+
+class MeasureEditView(ServiceFormView):
+    model = Measure
+    selector = staticmethod(selectors.measures_for_list)
+    form_class = MeasureForm
+    service = staticmethod(services.measure_update)
+    action = EDIT
+    title = "Системообразующее мероприятие {object.number}: изменение"
+    success_message = "Системообразующее мероприятие сохранено."
+
+    def get_context(self, form) -> dict:
+        return {"back": self.object.direction.roadmap}
+
+
+class _DeleteView(ScopedObjectMixin, View):
+    """POST deletes the object through the service (with the version the page showed) and goes
+    back to the roadmap; a refusal — something still belongs to it — is a message, and nothing
+    is deleted. Outside the scope 404, without the right 403, whatever the method."""
+
+    service: Callable
+    success_message = ""
+
+    def authorize(self) -> None:
+        super().authorize()
+        self.check(EDIT, self.get_object())
+
+    def roadmap(self, obj) -> Roadmap:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        back = self.roadmap(obj).get_absolute_url() + "#structure"
+        try:
+            version = VersionField().clean(request.POST.get("version"))
+            declared(self, "service")(request.user, obj, expected_version=version)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message.format(object=obj))
+        return redirect(back)
+
+
+class DirectionDeleteView(_DeleteView):
+    model = Direction
+    selector = staticmethod(selectors.directions_for_list)
+    service = staticmethod(services.direction_delete)
+    success_message = "Направление {object.number} удалено."
+
+    def roadmap(self, obj) -> Roadmap:
+        return obj.roadmap
+
+
+class MeasureDeleteView(_DeleteView):
+    model = Measure
+    selector = staticmethod(selectors.measures_for_list)
+    service = staticmethod(services.measure_delete)
+    success_message = "Системообразующее мероприятие {object.number} удалено."
+
+    def roadmap(self, obj) -> Roadmap:
+        return obj.direction.roadmap
 
 
 class ActivityEditView(ServiceFormView):

@@ -91,3 +91,53 @@ def test_agreements_and_documents(world):
     assert api(world.users["teacher"]).get(f"{API}/documents/").json()["count"] == 1
     refused = api(world.users["teacher"]).post(f"{API}/documents/", document, format="json")
     assert refused.status_code == 403
+
+
+def test_activities_created_and_moved_between_measures(world):
+    from nms.roadmap.models import Activity, Direction, Measure, Roadmap
+    from tests.factories import OrganizationFactory, RegionFactory
+
+    measures = {m.number: m for m in Measure.objects.filter(direction__roadmap=world.roadmap)}
+    body = {"measure": measures["1.1"].pk, "number": "1.1.3", "title": "Новый порядок",
+            "responsible_kind": "cnppm", "deadline_text": "ежегодно до 31 марта"}  # fmt: skip
+    editor = api(world.users["cnppm"])
+    created = editor.post(f"{API}/activities/", body, format="json")
+    assert created.status_code == 201, created.json()
+    activity = Activity.objects.get(pk=created.json()["id"])
+    assert activity.roadmap == world.roadmap and activity.measure == measures["1.1"]
+    assert activity.periods.count() == 2  # «ежегодно»: each reporting year of the roadmap
+    taken = editor.post(f"{API}/activities/", body, format="json")
+    assert taken.status_code == 400 and "number" in taken.json()
+    no_deadline = editor.post(
+        f"{API}/activities/", {**body, "number": "1.1.4", "deadline_text": None}, format="json"
+    )
+    assert no_deadline.status_code == 400 and "deadline_text" in no_deadline.json()
+    refused = api(world.users["municipal"]).post(
+        f"{API}/activities/", {**body, "number": "1.1.5"}, format="json"
+    )
+    assert refused.status_code in (400, 403)
+    assert not Activity.objects.filter(number__in=["1.1.4", "1.1.5"]).exists()
+
+    url = f"{API}/activities/{activity.pk}/"
+    moved = editor.patch(url, {"measure": measures["2.1"].pk}, format="json")
+    assert moved.status_code == 200, moved.json()
+    activity.refresh_from_db()
+    assert activity.measure == measures["2.1"]
+
+    other_roadmap = Roadmap.objects.create(
+        region=world.region, title="Другая ДК", starts_year=2025, ends_year=2026
+    )
+    direction = Direction.objects.create(roadmap=other_roadmap, number="1", title="Другое")
+    other = Measure.objects.create(direction=direction, number="1.1", title="Другое")
+    foreign = editor.patch(url, {"measure": other.pk}, format="json")
+    assert foreign.status_code == 400 and "measure" in foreign.json()
+    elsewhere = OrganizationFactory(
+        municipality__region=RegionFactory(name="Другая область", code="98")
+    )
+    outside = editor.patch(
+        url, {"responsible_kind": "organization", "responsible_organization": elsewhere.pk},
+        format="json",
+    )  # fmt: skip
+    assert outside.status_code == 400 and "responsible_organization" in outside.json()
+    activity.refresh_from_db()
+    assert activity.measure == measures["2.1"] and activity.responsible_organization is None

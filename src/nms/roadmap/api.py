@@ -224,16 +224,32 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityWriteSerializer(serializers.ModelSerializer):
+    measure = ScopedPrimaryKeyField(
+        lambda scope: scope.visible(Measure),
+        queryset=Measure.objects.all(),
+        required=False,
+        help_text="Системообразующее мероприятие той же дорожной карты (перенос)",
+    )
     responsible_kind = ResponsibleKindField(required=False)
     deadline_text = serializers.CharField(required=False, max_length=500)
 
     class Meta:
         model = Activity
         fields = [
-            "number", "title", "responsible_kind", "responsible_municipality",
+            "measure", "number", "title", "responsible_kind", "responsible_municipality",
             "responsible_organization", "responsible_text", "executors", "deadline_text",
             "result", "indicator", "target_value",
         ]  # fmt: skip
+        validators = []  # a number taken: the service's Russian message
+
+
+class ActivityCreateSerializer(ActivityWriteSerializer):
+    measure = ScopedPrimaryKeyField(
+        lambda scope: scope.visible(Measure),
+        queryset=Measure.objects.all(),
+        help_text="Системообразующее мероприятие, в которое входит мероприятие",
+    )
+    deadline_text = serializers.CharField(max_length=500)
 
 
 class StatusSerializer(serializers.Serializer):
@@ -252,7 +268,9 @@ class ActivityViewSet(ScopedModelViewSet):
     filterset_class = ActivityFilterSet
     read_serializer_class = ActivitySerializer
     write_serializer_class = ActivityWriteSerializer
+    create_serializer_class = ActivityCreateSerializer
     scope_action = "roadmap.edit"
+    create_service = staticmethod(services.activity_create)
     update_service = staticmethod(services.activity_update)
 
     def get_queryset(self):

@@ -247,6 +247,22 @@ def _activity_fields(data: dict) -> dict:
     return fields
 
 
+def _check_places(roadmap, fields: dict) -> None:
+    """What an activity refers to belongs to its roadmap: the measure to the roadmap, the
+    responsible municipality and organization to its region."""
+    measure = fields.get("measure")
+    if measure is not None and measure.direction.roadmap_id != roadmap.pk:
+        raise ValidationError(
+            {"measure": "Системообразующее мероприятие — из другой дорожной карты."}
+        )
+    municipality = fields.get("responsible_municipality")
+    if municipality is not None and municipality.region_id != roadmap.region_id:
+        raise ValidationError({"responsible_municipality": "Муниципалитет — из другого региона."})
+    organization = fields.get("responsible_organization")
+    if organization is not None and organization.region_id != roadmap.region_id:
+        raise ValidationError({"responsible_organization": "Организация — из другого региона."})
+
+
 def _check_number(roadmap, number, pk=None):
     taken = Activity.objects.filter(roadmap=roadmap, number=number).exclude(pk=pk)
     if taken.exists():
@@ -259,6 +275,7 @@ def activity_create(user, data, roadmap=None) -> Activity:
     roadmap = measure.direction.roadmap
     _require(user, "roadmap.edit", roadmap)
     fields = _activity_fields(data)
+    _check_places(roadmap, fields)
     _check_number(roadmap, fields["number"])
     last = Activity.objects.filter(roadmap=roadmap).order_by("-position").first()
     activity = Activity.objects.create(
@@ -273,6 +290,7 @@ def activity_update(user, activity, data, expected_version=None) -> Activity:
     _require(user, "roadmap.edit", activity)
     activity = claim(activity, expected_version)
     fields = _activity_fields(data)
+    _check_places(activity.roadmap, fields)
     if "number" in fields:
         _check_number(activity.roadmap, fields["number"], activity.pk)
     for name, value in fields.items():

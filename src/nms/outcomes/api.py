@@ -12,7 +12,6 @@ nms/api_urls.py; `PATHS` are its other API paths.
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -23,10 +22,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nms.accounts.scope import scope_of
-from nms.common import jobs
-from nms.common.api import ImportErrorSerializer, ImportFileSerializer, ScopedModelViewSet
-from nms.common.api_jobs import job_accepted
-from nms.common.importing import ImportReport, data_rows
+from nms.common.api import (
+    ImportFileSerializer,
+    ScopedModelViewSet,
+)
+from nms.common.api_imports import ImportReportSerializer, import_response
 from nms.outcomes import importers, selectors
 from nms.outcomes.access import VIEW
 from nms.outcomes.filters import StudentResultFilterSet
@@ -75,15 +75,6 @@ class StudentResultViewSet(ScopedModelViewSet):
 
 
 # -- import --------------------------------------------------------------------------------------
-class OutcomesImportReportSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    errors = ImportErrorSerializer(many=True)
-    error_count = serializers.IntegerField()
-    summary = serializers.CharField()
-
-
 class ResultsImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [IsAuthenticated]
@@ -92,32 +83,20 @@ class ResultsImportView(APIView):
         summary="Загрузить результаты обучающихся (XLSX)",
         tags=["import"],
         request={"multipart/form-data": ImportFileSerializer},
-        responses={200: OutcomesImportReportSerializer, 400: OutcomesImportReportSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
     )
     def post(self, request):
         if not importers.can_import(request.user):
             raise PermissionDenied(importers.NO_RIGHTS)
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = ImportReport.rejected("Приложите файл XLSX в поле file.", "file")
-        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
-            from nms.outcomes.views import import_job
+        from nms.outcomes.views import import_job
 
-            job = jobs.job_start(
-                request.user,
-                kind=f"import_{importers.KIND}",
-                title=f"Импорт: результаты обучающихся из файла «{upload.name}»",
-                work=import_job,
-                params={"kind": importers.KIND},
-                upload=upload.read(),
-                upload_name=upload.name,
-            )
-            return job_accepted(request, job)
-        else:
-            report = importers.import_results(request.user, upload)
-        return Response(
-            report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        return import_response(
+            request,
+            run=lambda upload: importers.import_results(request.user, upload),
+            job_kind=f"import_{importers.KIND}",
+            job_title="Импорт: результаты обучающихся из файла «{name}»",
+            job_work=import_job,
+            job_params={"kind": importers.KIND},
         )
 
 

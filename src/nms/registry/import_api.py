@@ -5,21 +5,14 @@ role that may not import this kind. The work is done by `nms.registry.importers`
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nms.common.api import ImportErrorSerializer, ImportFileSerializer
+from nms.common.api import ImportFileSerializer
+from nms.common.api_imports import ImportReportSerializer
 from nms.registry import importers
-
-
-class ImportReportSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    errors = ImportErrorSerializer(many=True)
-    summary = serializers.CharField()
 
 
 class _ImportView(APIView):

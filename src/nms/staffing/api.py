@@ -14,7 +14,6 @@ PATHS (url patterns).
   over NMS_EXPORT_SYNC_LIMIT rows is imported in the background (202, the job).
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -24,20 +23,17 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nms.common import jobs
 from nms.common.api import (
-    ImportErrorSerializer,
     ImportFileSerializer,
     ScopedModelViewSet,
     ScopedPrimaryKeyField,
     StrictDatesMixin,
     service_errors,
 )
-from nms.common.api_jobs import JobSerializer, job_accepted
-from nms.common.importing import ImportReport, data_rows
+from nms.common.api_imports import ImportReportSerializer, import_response
+from nms.common.api_jobs import JobSerializer
 from nms.registry.models import Municipality, Organization, Person
 from nms.staffing import importers, selectors, services
 from nms.staffing.access import EDIT, EDIT_DIRECTORY, EDITORS
@@ -385,15 +381,6 @@ class PedagogicalClassViewSet(ScopedModelViewSet):
 
 
 # -- imports -----------------------------------------------------------------------------------
-class StaffingImportReportSerializer(serializers.Serializer):
-    created = serializers.IntegerField(help_text="добавлено строк файла")
-    updated = serializers.IntegerField(help_text="изменено строк файла")
-    unchanged = serializers.IntegerField(help_text="строк файла без изменений")
-    errors = ImportErrorSerializer(many=True)
-    error_count = serializers.IntegerField(help_text="всего найдено ошибок (в errors — первые)")
-    summary = serializers.CharField()
-
-
 class StaffingImportView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [IsAuthenticated]
@@ -412,9 +399,9 @@ class StaffingImportView(APIView):
         ],
         request={"multipart/form-data": ImportFileSerializer},
         responses={
-            200: StaffingImportReportSerializer,
+            200: ImportReportSerializer,
             202: JobSerializer,
-            400: StaffingImportReportSerializer,
+            400: ImportReportSerializer,
         },
     )
     def post(self, request, kind):
@@ -426,25 +413,13 @@ class StaffingImportView(APIView):
             raise NotFound(importers.UNKNOWN_KIND)
         if not importers.can_import(request.user, kind):
             raise PermissionDenied(importers.NO_RIGHTS)
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = ImportReport.rejected("Приложите файл XLSX в поле file.", "file")
-        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
-            job = jobs.job_start(
-                request.user,
-                kind=f"import_{kind}",
-                title=importers.job_title(kind, upload.name),
-                work=importers.import_job,
-                params={"kind": kind},
-                upload=upload.read(),
-                upload_name=upload.name,
-            )
-            return job_accepted(request, job)
-        else:
-            report = importers.run_import(request.user, kind, upload)
-        return Response(
-            report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        return import_response(
+            request,
+            run=lambda upload: importers.run_import(request.user, kind, upload),
+            job_kind=f"import_{kind}",
+            job_title=importers.job_title(kind, "{name}"),
+            job_work=importers.import_job,
+            job_params={"kind": kind},
         )
 
 

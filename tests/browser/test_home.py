@@ -55,12 +55,12 @@ def test_ministry_home_draws_its_charts(page, login, demo):
     login("ministry", DEMO_PASSWORD)
     charts = page.locator("figure.chart canvas[data-chart]")
     assert charts.count() >= 3
-    page.wait_for_function("() => typeof window.Chart !== 'undefined'")
-    drawn = page.evaluate(
-        "() => Array.from(document.querySelectorAll('canvas[data-chart]'))"
-        ".filter(c => window.Chart.getChart(c)).length"
+    # charts.js runs after Chart.js (both deferred): wait until every canvas is drawn.
+    page.wait_for_function(
+        "n => !!window.Chart && Array.from(document.querySelectorAll('canvas[data-chart]'))"
+        ".filter(c => window.Chart.getChart(c)).length === n",
+        arg=charts.count(),
     )
-    assert drawn == charts.count()
     # Every chart has its figures as a table, each figure a link.
     assert page.locator("figure.chart table.chart-table a[data-figure]").count() > 0
     progress = page.locator("figure.chart", has_text="назначено, начали, завершили")

@@ -58,9 +58,10 @@ def test_drill_down_and_a_card_corrected(page, login, world):
     login(world["ministry"].username, PASSWORD)
     page.goto("/monitoring/")
     page.locator("#indicators tr[data-code=T3] a").first.click()
-    page.wait_for_function("() => typeof window.Chart !== 'undefined'")
-    assert page.evaluate(
-        "() => !!window.Chart.getChart(document.querySelector('canvas[data-chart]'))"
+    # charts.js runs after Chart.js (both deferred): wait for the drawn chart itself.
+    page.wait_for_function(
+        "() => !!window.Chart"
+        " && !!window.Chart.getChart(document.querySelector('canvas[data-chart]'))"
     )
     page.locator("#breakdown a", has_text=str(world["municipality"])).click()
     page.locator("#breakdown a", has_text=str(world["school"])).click()

@@ -58,6 +58,17 @@ def test_editors_edit_a_direction_and_a_measure(world):
     assert "уже есть" in taken.value.message_dict["number"][0]
 
 
+def test_the_database_keeps_measure_numbers_unique_in_a_direction(world):
+    """The service's check has the database behind it: two writers racing cannot both win."""
+    from django.db import IntegrityError, transaction
+
+    first = measure(world, "1.1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Measure.objects.create(direction=first.direction, number="1.1", title="Двойник")
+    other = Measure.objects.create(direction=direction(world, 2), number="1.1", title="Другое")
+    assert other.pk  # the same number in another direction is another measure
+
+
 def test_a_measure_moves_only_within_its_roadmap(world, region, two_municipalities):
     from tests.roadmap.conftest import build
 

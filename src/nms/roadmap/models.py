@@ -163,6 +163,9 @@ class Measure(Searchable):
         verbose_name = "системообразующее мероприятие"
         verbose_name_plural = "системообразующие мероприятия"
         ordering = ["direction", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "number"], name="roadmap_measure_number")
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"

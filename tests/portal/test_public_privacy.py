@@ -22,7 +22,14 @@ from django.urls import reverse
 
 from nms.demo.build import build_demo_region
 from nms.portal import public, services
-from nms.portal.models import Community, CommunityMember, InnovationSite, News, Resource
+from nms.portal.models import (
+    Community,
+    CommunityMember,
+    InnovationSite,
+    News,
+    Resource,
+    SiteDocument,
+)
 from nms.registry.models import Person, Region
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +84,14 @@ def test_no_public_page_of_the_demo_region_names_anything_personal():
         if found:
             leaks.append((url, found[:3]))
     assert not leaks, leaks
+    # The demo's sites carry documents: a public site's plan downloads as the DOCX it is, the
+    # selection's expert opinion is stored but never given.
+    plan = SiteDocument.objects.filter(kind="plan", site__status="active").first()
+    answer = _download(client, plan.site_id, plan.pk)
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content)[:2] == b"PK"  # a DOCX is a zip
+    expertise = SiteDocument.objects.get(kind="expertise")
+    assert _download(client, expertise.site_id, expertise.pk).status_code == 404
     # The control: a leader's name is on the public page of their community.
     leader = CommunityMember.objects.filter(role="leader", community__published=True).first()
     page = client.get(f"/portal/communities/{leader.community_id}/").content.decode()

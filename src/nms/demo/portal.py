@@ -7,9 +7,14 @@ A few queries read the region; everything is written in bulk (nms.demo.bulk.inse
 takes well under a second whatever the region's size. Deterministic from the seed.
 """
 
+import io
 import random
 from collections import defaultdict
 from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from docx import Document
 
 from nms.common.text import search_key
 from nms.demo.bulk import insert
@@ -21,11 +26,13 @@ from nms.portal.models import (
     CommunityLevel,
     CommunityMember,
     DecisionBody,
+    DocumentKind,
     InnovationSite,
     MemberRole,
     News,
     Resource,
     ResourceKind,
+    SiteDocument,
     SiteStatus,
 )
 from nms.registry.models import Employment, Municipality, Organization, OrganizationKind, Subject
@@ -170,6 +177,8 @@ def generate(region, *, seed: int, today) -> str:
         )[:1000]
     news = _news(region, today)
     insert(InnovationSite, sites)
+    documents = _site_documents(sites)
+    insert(SiteDocument, documents)
     insert(Community, communities)
     for member in members:
         member.community_id = member.community.pk
@@ -185,7 +194,8 @@ def generate(region, *, seed: int, today) -> str:
     insert(Resource, resources)
     insert(News, news)
     return (
-        f"  портал: инновационных площадок {len(sites)}, сообществ {len(communities)} "
+        f"  портал: инновационных площадок {len(sites)} (документов {len(documents)}), "
+        f"сообществ {len(communities)} "
         f"(участников {len(members)}), ресурсов навигатора {len(resources)}, "
         f"новостей {len(news)}"
     )
@@ -224,6 +234,45 @@ def _sites(rng, region, schools, today):
             )
         )
     return sites
+
+
+def _site_documents(sites):
+    """Each working or finished site's plan for its first year, a finished site's report and,
+    for the first decided site, the selection's expert opinion (never public): small DOCX files
+    in the media storage, as an upload would leave them."""
+    documents = []
+    for index, site in enumerate(sites):
+        if site.status not in (SiteStatus.ACTIVE, SiteStatus.COMPLETED):
+            continue
+        kinds = [(DocumentKind.PLAN, site.starts_on.year)]
+        if site.status == SiteStatus.COMPLETED:
+            kinds.append((DocumentKind.REPORT, site.ends_on.year))
+        if index == 0:
+            kinds.append((DocumentKind.EXPERTISE, site.applied_on.year))
+        for kind, year in kinds:
+            name = f"{kind.label.capitalize()} {year}.docx"
+            stored = default_storage.save(
+                f"portal/sites/{site.pk}/{year}/{kind.value}-{year}.docx",
+                ContentFile(_document_text(site, kind, year)),
+            )
+            documents.append(
+                SiteDocument(site=site, kind=kind, year=year, file=stored, original_name=name)
+            )
+    return documents
+
+
+def _document_text(site, kind, year) -> bytes:
+    document = Document()
+    document.add_heading(f"{kind.label.capitalize()} инновационной площадки, {year} год", 1)
+    document.add_paragraph(f"Проект: «{site.project}».")
+    document.add_paragraph(f"Направление: {site.topic}.")
+    document.add_paragraph(
+        "Демонстрационный документ: цели и задачи этапа, мероприятия и сроки, ожидаемые "
+        "и полученные результаты, продукты для диссеминации."
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _communities(rng, region, today):

@@ -44,6 +44,7 @@ from nms.catalogs.models import (
     Verdict,
 )
 from nms.common.concurrency import claim
+from nms.common.files import discard_on_commit
 from nms.common.text import search_key
 from nms.registry.models import Person
 
@@ -282,8 +283,8 @@ def file_add(user, item: Item, file) -> ItemFile:
 def file_remove(user, item: Item, item_file: ItemFile) -> None:
     _require(can_edit(user, item))
     claim(item)
-    item_file.file.delete(save=False)
     item_file.delete()
+    discard_on_commit(item_file.file)
 
 
 # -- the workflow ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.db import transaction
 
 from nms.accounts.scope import scope_of
 from nms.common.concurrency import claim
+from nms.common.files import discard_on_commit
 from nms.portal.access import EDIT, MANAGE
 from nms.portal.models import (
     Community,
@@ -214,9 +215,11 @@ def site_document(user, site, data: dict) -> SiteDocument:
     document = SiteDocument.objects.filter(site=site, kind=kind, year=year).first()
     if document is None:
         document = SiteDocument(site=site, kind=kind, year=year)
+    replaced = document.file.name
     document.file = file
     document.original_name = original_name(file.name)
     document.save()
+    discard_on_commit(replaced)
     return document
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from nms.accounts.scope import scope_of
 from nms.common.concurrency import claim
+from nms.common.files import discard_on_commit
 from nms.roadmap import deadlines
 from nms.roadmap.models import (
     Activity,
@@ -191,7 +192,8 @@ def measure_delete(user, measure, expected_version=None) -> None:
 # -- reporting periods -------------------------------------------------------------------------
 def sync_periods(activities, roadmap: Roadmap) -> None:
     """Each activity has a period row for every year of the roadmap in which it is due, with
-    that year's due date. Rows of years no longer due go unless something was reported."""
+    that year's due date. Rows of years no longer due go unless something was reported (a
+    status, a text or a file)."""
     activities = list(activities)
     if not activities:
         return
@@ -217,7 +219,11 @@ def sync_periods(activities, roadmap: Roadmap) -> None:
         if row.status == Status.PLANNED and not row.evidence:
             drop.append(row.pk)
     if drop:
-        ActivityPeriod.objects.filter(pk__in=drop).delete()
+        # A file attached is something reported too: such a period stays, as one with a text.
+        with_files = set(
+            EvidenceFile.objects.filter(period_id__in=drop).values_list("period_id", flat=True)
+        )
+        ActivityPeriod.objects.filter(pk__in=set(drop) - with_files).delete()
     ActivityPeriod.objects.bulk_create(create)
     if update:
         ActivityPeriod.objects.bulk_update(update, ["due_on"])
@@ -384,6 +390,7 @@ def agreement_update(user, agreement, data, expected_version=None) -> Agreement:
         for name in ("kind", "municipality", "valid_from", "valid_to", "signed_on")
     }
     _agreement_check(merged)
+    replaced = agreement.file.name
     for name, value in data.items():
         if name == "file" and value is None:
             continue  # no new file: keep the one there is
@@ -391,6 +398,8 @@ def agreement_update(user, agreement, data, expected_version=None) -> Agreement:
             value = ""
         setattr(agreement, name, value)
     agreement.save()
+    if agreement.file.name != replaced:
+        discard_on_commit(replaced)
     if organizations is not None:
         agreement.organizations.set(organizations)
     return agreement

@@ -17,6 +17,7 @@ from django.utils import timezone
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common.concurrency import StaleRecord
+from nms.common.files import discard_on_commit
 from nms.diagnostics.models import Result
 from nms.registry.models import Person
 from nms.routes import workflow
@@ -277,7 +278,9 @@ def item_delete(user, item: RouteItem, expected_version: int | None) -> None:
     route = _locked(item.route)
     _check_map(user, route)
     title = item.title
+    files = [item.evidence_file.name, *item.reports.values_list("file", flat=True)]
     item.delete()
+    discard_on_commit(*files)
     _changed(user, route, expected_version, f"удалён пункт «{title}»")
 
 
@@ -419,6 +422,7 @@ def report_decide(user, report: ItemReport, *, accept: bool, comment: str = "") 
     if accept:
         item.evidence_link = report.link or item.evidence_link
         if report.file:
+            discard_on_commit(item.evidence_file)  # kept while an older report holds it
             item.evidence_file = report.file
     item.save()
     verdict = "принят" if accept else "возвращён"

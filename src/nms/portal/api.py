@@ -7,27 +7,34 @@ PATHS (url patterns).
   (`{id}/`) carries its documents, each with whether the public portal shows it and then its
   public download address (selectors.public_site_documents);
 - portal/communities — professional communities with their members (names and roles);
-- portal/resources — the navigator of educational resources;
+- portal/resources — the navigator of educational resources; `import/` takes an XLSX file in the
+  layout of the export (multipart field `file`): 200 with the report, 400 with every error
+  (nothing saved), 403 for those who may not import, 202 with a job for a big file;
 - portal/news — news.
 Reads: everyone signed in, the items of their regions; writes as on the pages.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from nms.common.api import (
+    ImportFileSerializer,
     ScopedModelViewSet,
     ScopedPrimaryKeyField,
     StrictDateField,
     StrictDatesMixin,
     service_errors,
 )
+from nms.common.api_imports import ImportReportSerializer, import_response
+from nms.common.api_jobs import JobSerializer
 from nms.common.concurrency import ConflictSerializer, expected_version, with_etag
 from nms.events.models import Event
-from nms.portal import selectors, services
+from nms.portal import importers, selectors, services
 from nms.portal.filters import CommunityFilterSet, NewsFilterSet, ResourceFilterSet, SiteFilterSet
 from nms.portal.models import (
     Audience,
@@ -291,6 +298,33 @@ class ResourceViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().order_by("title", "pk")
+
+    @extend_schema(
+        summary="Загрузить навигатор ресурсов из XLSX",
+        request={"multipart/form-data": ImportFileSerializer},
+        responses={200: ImportReportSerializer, 202: JobSerializer, 400: ImportReportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def resources_import(self, request):
+        """Добавить ресурсы и обновить известные по адресу из XLSX в формате выгрузки (файл в
+        поле file): 200 — отчёт, 400 — все ошибки (ничего не сохранено), 403 — нет прав;
+        файл больше NMS_EXPORT_SYNC_LIMIT строк загружается в фоне (202, задача)."""
+        if importers.import_region(request.user) is None:
+            raise PermissionDenied(importers.NO_RIGHTS)
+        return import_response(
+            request,
+            run=lambda upload: importers.resources_import(request.user, upload),
+            job_kind=f"import_{importers.KIND}",
+            job_title="Импорт: навигатор ресурсов из файла «{name}»",
+            job_work=importers.import_job,
+            job_params={"kind": importers.KIND},
+        )
 
 
 class NewsSerializer(StrictDatesMixin, serializers.ModelSerializer):

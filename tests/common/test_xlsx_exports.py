@@ -17,6 +17,7 @@ import nms
 from nms.accounts.models import Role
 from nms.accounts.provisioning import IssuedAccount, accounts_xlsx
 from nms.accounts.scope import scope_of
+from nms.common.table_export import table_xlsx
 from nms.common.xlsx import add_sheet, build_template, safe_text, workbook_bytes, write_row
 from nms.deficits import maps
 from nms.diagnostics import importers as result_importers
@@ -25,10 +26,14 @@ from nms.diagnostics.exports import procedure_results_xlsx
 from nms.diagnostics.models import Procedure
 from nms.itembank.importers import bank_export_xlsx
 from nms.itembank.models import CompetencyArea, Item
+from nms.monitoring import cards
+from nms.monitoring.exports import card_board_xlsx, indicator_members_xlsx
+from nms.monitoring.models import ScopeType
 from nms.registry import importers as registry_importers
 from nms.registry.exports import organizations_xlsx, people_xlsx
 from nms.registry.models import Municipality, Organization, Person
 from nms.registry.selectors import organizations_for_list
+from nms.registry.tables import OrganizationTable
 from nms.routes import selectors as route_selectors
 from nms.routes import services as route_services
 from nms.routes.exports import register_xlsx, template_applied_xlsx
@@ -151,6 +156,15 @@ def _exports(users, result) -> dict[str, bytes]:
         ),
         "import_template": result_importers.import_template(cnppm),
         "build_template": build_template([], {PAYLOADS[0]: PAYLOADS}),
+        "table_workbook": table_xlsx(OrganizationTable, "Организации")(
+            organizations_for_list(cnppm)
+        ),
+        "indicator_members_xlsx": indicator_members_xlsx(
+            Person.objects.order_by("pk"), PAYLOADS[0]
+        ),
+        "card_board_xlsx": card_board_xlsx(
+            cards.board(cnppm, scope.default_region(), "2025"), ScopeType.ORGANIZATION
+        ),
         **programs_workbooks(cnppm),
         **mentoring_workbooks(cnppm),
         **events_workbooks(cnppm),
@@ -177,6 +191,9 @@ EXPECTED = {
     "_organizations_template": [PAYLOADS[4]],
     "import_template": [PAYLOADS[3], PAYLOADS[5]],
     "build_template": PAYLOADS,
+    "table_workbook": [PAYLOADS[2], PAYLOADS[4]],
+    "card_board_xlsx": [PAYLOADS[2], PAYLOADS[4]],
+    "indicator_members_xlsx": [PAYLOADS[0]],
     # the new apps' workbooks (tests/<app>/workbooks.py, tests/<app>/test_exports.py)
     "programmes_xlsx": [PAYLOADS[0], PAYLOADS[1]],
     "enrollments_xlsx": [PAYLOADS[0]],

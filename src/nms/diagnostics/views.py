@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from nms.accounts.scope import scope_of
 from nms.common import concurrency, jobs
 from nms.common.pagination import paginate
+from nms.common.table_export import table_xlsx
 from nms.common.views import (
     ImportSpec,
     ImportView,
@@ -26,6 +27,7 @@ from nms.common.views import (
     xlsx_response,
 )
 from nms.diagnostics import exports, importers, selectors, services
+from nms.diagnostics.filters import ProcedureFilterSet
 from nms.diagnostics.follow_ups import follow_ups
 from nms.diagnostics.forms import (
     AnswerForm,
@@ -80,9 +82,12 @@ class ProcedureListView(ScopedListView):
     model = Procedure
     selector = staticmethod(selectors.procedures_for_list)
     view_action = VIEW_PROCEDURES
+    filterset_class = ProcedureFilterSet
     table = ProcedureTable
     template_name = "diagnostics/procedure_list.html"
     title = "Диагностические процедуры"
+    export = staticmethod(table_xlsx(ProcedureTable, "Процедуры"))
+    export_filename = "диагностические_процедуры_{date}.xlsx"
     context_object_name = "procedures"
     create_url_name = "procedure-create"
     create_action = MANAGE

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.links import permits_with
 from nms.common.pagination import paginate
+from nms.common.table_export import table_xlsx
 from nms.common.views import (
     ScopedDetailView,
     ScopedListView,
@@ -266,6 +267,8 @@ class RequestListView(ScopedListView):
     filterset_class = RequestFilterSet
     table = RequestTable
     title = "Запросы наставникам"
+    export = staticmethod(table_xlsx(RequestTable, "Запросы наставникам"))
+    export_filename = "запросы_наставникам_{date}.xlsx"
 
 
 class RequestDetailView(ScopedDetailView):
@@ -441,6 +444,8 @@ class ProgramListView(ScopedListView):
     filterset_class = ProgramFilterSet
     table = ProgramTable
     title = "Программы наставничества"
+    export = staticmethod(table_xlsx(ProgramTable, "Программы наставничества"))
+    export_filename = "программы_наставничества_{date}.xlsx"
     create_url_name = "mentoring-program-create"
     create_action = "mentoring.manage"
     create_label = "Добавить программу"
@@ -479,6 +484,8 @@ class CuratorListView(ScopedListView):
     filterset_class = CuratorFilterSet
     table = CuratorTable
     title = "Кураторы наставничества"
+    export = staticmethod(table_xlsx(CuratorTable, "Кураторы"))
+    export_filename = "кураторы_наставничества_{date}.xlsx"
     view_action = TOOLS
     create_url_name = "mentoring-curator-create"
     create_action = "mentoring.manage"
@@ -518,6 +525,8 @@ class SchoolListView(ScopedListView):
     filterset_class = SchoolFilterSet
     table = SchoolTable
     title = "Муниципальные школы наставничества"
+    export = staticmethod(table_xlsx(SchoolTable, "Школы наставничества"))
+    export_filename = "школы_наставничества_{date}.xlsx"
     view_action = TOOLS
     create_url_name = "mentoring-school-create"
     create_action = "mentoring.schools"

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from nms.common.text import search_tokens
 from nms.monitoring.models import ScopeType, Snapshot
 
 
@@ -181,3 +182,29 @@ def snapshots_xlsx(region, period: str, scope_type: str | None = None, *, codes=
             ],
         )  # fmt: skip
     return xlsx.workbook_bytes(workbook)
+
+
+def _search_path(model) -> str | None:
+    """The field holding a record's search text: its own, or its person's."""
+    fields = {f.name: f for f in model._meta.get_fields()}
+    if "search_text" in fields:
+        return "search_text"
+    person = getattr(fields.get("person"), "related_model", None)
+    if person is not None and "search_text" in {f.name for f in person._meta.get_fields()}:
+        return "person__search_text"
+    return None
+
+
+def members_for_list(rows, text: str = ""):
+    """The records behind an indicator's value (`dashboards.members`) as their list shows them:
+    with their person when they belong to one, and — given `text` — those whose search text
+    (their own or their person's) holds every word of it; none when they have no text."""
+    path = _search_path(rows.model)
+    if path == "person__search_text":
+        rows = rows.select_related("person")
+    tokens = search_tokens(text)
+    if tokens and path is None:
+        return rows.none()
+    for token in tokens:
+        rows = rows.filter(**{f"{path}__contains": token})
+    return rows

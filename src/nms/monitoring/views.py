@@ -26,8 +26,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from nms.accounts.scope import get_visible_or_404, scope_of
+from nms.common.table_export import table_xlsx
+from nms.common.text import search_key, search_tokens
 from nms.common.views import ScopedListView, require, save_through_service, xlsx_response
-from nms.monitoring import cards, dashboards, decisions, recommendations, tasks
+from nms.monitoring import (
+    cards,
+    dashboards,
+    decisions,
+    exports,
+    recommendations,
+    selectors,
+    tasks,
+)
 from nms.monitoring.dashboards import Place
 from nms.monitoring.filters import DecisionFilterSet, RecommendationFilterSet
 from nms.monitoring.forms import (
@@ -232,9 +242,16 @@ def members(request, scope_type, pk, indicator_pk):
     period, _ = dashboards.choose_period(place.region_id, request.GET.get("period"))
     part = request.GET.get("part", "numerator")
     require(part in ("numerator", "denominator"))
+    part_label = "числитель" if part == "numerator" else "знаменатель"
     rows = dashboards.members(user, item, place, period, part) if period else None
+    query = (request.GET.get("q") or "").strip()
     page = None
     if rows is not None:
+        rows = selectors.members_for_list(rows, query)
+        if request.GET.get("format") == "xlsx":
+            title = f"{item.code}: {part_label} · {place.name} · {period}"
+            content = exports.indicator_members_xlsx(rows, title)
+            return xlsx_response(content, f"{item.code}_{part}_{date.today():%d.%m.%Y}.xlsx")
         page = Paginator(rows, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -244,7 +261,8 @@ def members(request, scope_type, pk, indicator_pk):
             "indicator": item,
             "period": period,
             "part": part,
-            "part_label": "числитель" if part == "numerator" else "знаменатель",
+            "part_label": part_label,
+            "q": query,
             "page": page,
             "rows": [(obj, dashboards.member_link(obj)) for obj in page] if page else [],
             "crumbs": place_links(user, place, period),
@@ -308,6 +326,12 @@ def card_board(request):
         shown = waiting
     elif status in InfoCard.Status.values:
         shown = [s for s in shown if s["row"].card and s["row"].card.status == status]
+    query = (request.GET.get("q") or "").strip()
+    if tokens := search_tokens(query):
+        shown = [s for s in shown if all(t in search_key(str(s["row"].unit)) for t in tokens)]
+    if request.GET.get("format") == "xlsx":
+        content = exports.card_board_xlsx([s["row"] for s in shown], scope_type)
+        return xlsx_response(content, f"информационные_карты_{date.today():%d.%m.%Y}.xlsx")
     paginator = Paginator(shown, 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -322,6 +346,7 @@ def card_board(request):
             ],
             "statuses": [("waiting", "не отправлены"), *InfoCard.Status.choices],
             "status": status,
+            "q": query,
             "page": page,
             "rows": page.object_list,
             "waiting": len(waiting),
@@ -467,6 +492,8 @@ class RecommendationListView(ScopedListView):
     table = RecommendationTable
     template_name = "monitoring/recommendation_list.html"
     title = "Адресные рекомендации"
+    export = staticmethod(table_xlsx(RecommendationTable, "Рекомендации"))
+    export_filename = "адресные_рекомендации_{date}.xlsx"
 
     def get_context_data(self) -> dict:
         scope = self.scope
@@ -675,6 +702,8 @@ class DecisionListView(ScopedListView):
     table = DecisionTable
     template_name = "common/list.html"
     title = "Управленческие решения"
+    export = staticmethod(table_xlsx(DecisionTable, "Решения"))
+    export_filename = "управленческие_решения_{date}.xlsx"
     create_url_name = "monitoring-decision-create"
     create_action = "monitoring.decide"
     create_label = "Записать решение"

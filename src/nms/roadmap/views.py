@@ -21,6 +21,7 @@ from django.views import View
 
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.concurrency import VersionField
+from nms.common.table_export import table_xlsx
 from nms.common.views import (
     ImportSpec,
     ImportView,
@@ -199,6 +200,9 @@ class ActivityListView(ScopedListView):
     template_name = LIST_TEMPLATE
     title = "Мероприятия дорожных карт"
     view_action = VIEW
+    export = staticmethod(table_xlsx(ActivityTable, "Мероприятия"))
+    export_filename = "мероприятия_дорожных_карт_{date}.xlsx"
+    export_action = VIEW
 
 
 class PeriodListView(ScopedListView):

@@ -5,9 +5,11 @@ from django import forms
 
 from nms.accounts.models import Role, User
 from nms.common.filters import YesNoFilter, municipality_choices, organization_choices
+from nms.common.text import search_tokens
 from nms.common.widgets import FastSelect
+from nms.itembank.models import CompetencyArea
 from nms.routes import selectors
-from nms.routes.models import Route, RouteType, Status
+from nms.routes.models import Route, RouteTemplate, RouteType, Status
 
 # The roles a route waits on for its next step forward (routes.selectors.FORWARD_STEPS).
 AWAITING_ROLES = [
@@ -112,3 +114,22 @@ class RouteFilterSet(df.FilterSet):
         if month is None:
             return queryset.none() if value.strip() else queryset
         return queryset.filter(starts_on__gte=month, starts_on__lt=selectors.month_after(month))
+
+
+class TemplateFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (наименование)", method="filter_q")
+    area = df.ModelChoiceFilter(
+        queryset=CompetencyArea.objects.all(),
+        field_name="areas",
+        empty_label="все",
+        label="Дефицит",
+    )
+
+    class Meta:
+        model = RouteTemplate
+        fields = ["q", "area"]
+
+    def filter_q(self, queryset, name, value):
+        for token in search_tokens(value):
+            queryset = queryset.filter(name__icontains=token)
+        return queryset

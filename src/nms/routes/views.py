@@ -44,7 +44,7 @@ from nms.common.views import (
 from nms.routes import background, exports, selectors, services, suggestions, workflow
 from nms.routes.access import roles_on
 from nms.routes.background import template_job  # noqa: F401 -- the work of jobs queued here
-from nms.routes.filters import RouteFilterSet
+from nms.routes.filters import RouteFilterSet, TemplateFilterSet
 from nms.routes.forms import (
     DeficitsUpdateForm,
     GeneralInfoForm,
@@ -468,6 +468,7 @@ class TemplateListView(ScopedListView):
     model = RouteTemplate
     view_action = TEMPLATES
     selector = staticmethod(selectors.templates_for_list)
+    filterset_class = TemplateFilterSet
     table = TemplateTable
     template_name = "routes/template_list.html"
     title = "Шаблоны ИОМ"

@@ -16,6 +16,7 @@ from django.views import View
 
 from nms.accounts.models import Role
 from nms.common.pagination import paginate
+from nms.common.table_export import table_xlsx
 from nms.common.views import (
     ImportSpec,
     ImportView,
@@ -433,6 +434,8 @@ class SpecialtyListView(ScopedListView):
     table = SpecialtyTable
     title = "Справочник специальностей"
     view_action = VIEW
+    export = staticmethod(table_xlsx(SpecialtyTable, "Специальности"))
+    export_filename = "специальности_{date}.xlsx"
     create_url_name = "staffing-specialty-create"
     create_action = EDIT_DIRECTORY
     create_label = "Добавить специальность"

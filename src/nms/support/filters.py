@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from nms.common.filters import YesNoFilter, municipality_choices
 from nms.common.text import search_tokens
-from nms.registry.models import Subject
+from nms.registry.models import Employment, Person, Subject
 from nms.support import selectors
 from nms.support.models import (
     ActFormat,
@@ -49,6 +49,46 @@ class MembershipFilterSet(df.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _by_name(queryset, value)
+
+
+class CandidateFilterSet(df.FilterSet):
+    """The candidate bank: members of the municipal actives (no level or status to choose)."""
+
+    q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_q")
+    role = df.ChoiceFilter(label="Роль", choices=ActiveRole.choices, empty_label="все")
+    municipality = df.ModelChoiceFilter(
+        label="Муниципалитет", queryset=municipality_choices, empty_label="все"
+    )
+    subject = df.ModelChoiceFilter(
+        label="Предмет", queryset=Subject.objects.all(), field_name="subjects", empty_label="все"
+    )
+
+    class Meta:
+        model = ActiveMembership
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _by_name(queryset, value)
+
+
+class YoungFilterSet(df.FilterSet):
+    q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_q")
+    municipality = df.ModelChoiceFilter(
+        label="Муниципалитет", queryset=municipality_choices, method="filter_municipality",
+        empty_label="все",
+    )  # fmt: skip
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return _by_name(queryset, value, path="")
+
+    def filter_municipality(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Employment.objects.filter(organization__municipality=value).values("person_id")
+        )
 
 
 class RequestFilterSet(df.FilterSet):

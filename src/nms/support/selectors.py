@@ -5,7 +5,7 @@ from datetime import date
 
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from nms.accounts.scope import get_visible_or_404, scope_of
@@ -232,6 +232,17 @@ def young_teachers(user, on: date | None = None) -> QuerySet[Person]:
 def young_without_support(user, on: date | None = None) -> QuerySet[Person]:
     on = on or date.today()
     return scope_of(user).people().filter(young_teacher_q(on)).exclude(supported_q(on))
+
+
+def young_without_support_for_list(user) -> QuerySet[Person]:
+    """The young teachers with no form of support, as their list shows them (with their jobs)."""
+    return (
+        young_without_support(user)
+        .prefetch_related(
+            Prefetch("employments", Employment.objects.select_related("organization"))
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def young_teachers_support(user=None, *, region=None, municipality=None, on: date | None = None):

@@ -30,6 +30,41 @@ class MembershipTable(Table):
     status = Column("Состояние", "get_status_display", sort="status")
 
 
+def _eligibility(row) -> str:
+    check = row.check  # set by the view (support.eligibility) for the rows of a page
+    if check is None:
+        return EMPTY
+    css = "ok" if check.eligible else "warn"
+    return format_html('<span class="badge {}">{}</span>', css, check.summary)
+
+
+class CandidateTable(Table):
+    css_id = "candidates"
+    empty_text = "Кандидатов нет."
+    person = Column(
+        "Работник", "person.full_name", link="support-membership",
+        sort=("person__last_name", "person__first_name"),
+    )  # fmt: skip
+    municipality = Column(
+        "Муниципалитет", "municipality.name", sort="municipality__name", empty=EMPTY
+    )
+    role = Column("Роль в муниципальном активе", "get_role_display", sort="role")
+    subjects = Column("Предметы", _subjects, empty=EMPTY)
+    eligibility = Column("Требования", _eligibility)
+
+
+def _workplaces(person) -> str:
+    return ", ".join(e.organization.short_name for e in person.employments.all())
+
+
+class YoungTable(Table):
+    css_id = "young-without"
+    empty_text = "Все молодые педагоги охвачены поддержкой."
+    person = Column("Педагог", "full_name", link="person-detail", sort=("last_name", "first_name"))
+    birth_date = Column("Дата рождения", sort="birth_date")
+    workplaces = Column("Место работы", _workplaces, empty=EMPTY)
+
+
 def _recipient(row) -> str:
     return row.person.full_name if row.person_id else row.organization.short_name
 

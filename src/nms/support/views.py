@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from nms.accounts.models import Role
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.links import permits_with
-from nms.common.pagination import paginate
+from nms.common.table_export import table_xlsx
 from nms.common.views import (
     ScopedDetailView,
     ScopedListView,
@@ -33,10 +33,12 @@ from nms.support.background import caseload_job  # noqa: F401 -- the work of job
 from nms.support.eligibility import eligibility, eligibility_for
 from nms.support.filters import (
     ActFilterSet,
+    CandidateFilterSet,
     CaseloadFilterSet,
     ExpertFilterSet,
     MembershipFilterSet,
     RequestFilterSet,
+    YoungFilterSet,
 )
 from nms.support.forms import (
     ActForm,
@@ -59,10 +61,12 @@ from nms.support.models import (
 )
 from nms.support.tables import (
     ActTable,
+    CandidateTable,
     CaseloadTable,
     ExpertTable,
     MembershipTable,
     RequestTable,
+    YoungTable,
     answer_time_text,
 )
 
@@ -235,18 +239,30 @@ def _manages(request, **kwargs) -> bool:
     return request.user.is_authenticated and scope_of(request.user).can("support.manage_actives")
 
 
-@login_required
-@permits_with(_manages)
-def candidates(request):
-    """The candidate bank: members of the municipal actives, each with the eligibility check."""
-    require(scope_of(request.user).can("support.manage_actives"))
-    queryset = selectors.candidate_bank(request.user)
-    page = paginate(request, queryset, 50)
-    rows = list(page.object_list)
+def _with_checks(rows) -> list:
+    """Rows of the candidate bank, each with its eligibility check (`check`)."""
+    rows = list(rows)
     checks = eligibility_for([m.person_id for m in rows])
     for m in rows:
         m.check = checks.get(m.person_id)
-    return render(request, "support/candidates.html", {"page": page, "rows": rows})
+    return rows
+
+
+class CandidateListView(ScopedListView):
+    """The candidate bank: members of the municipal actives, each with the eligibility check."""
+
+    selector = staticmethod(selectors.candidate_bank)
+    view_action = "support.manage_actives"
+    filterset_class = CandidateFilterSet
+    table = CandidateTable
+    export = staticmethod(table_xlsx(CandidateTable, "Кандидаты в РМА", prepare=_with_checks))
+    export_filename = "банк_кандидатов_РМА_{date}.xlsx"
+    export_what = "кандидатов"
+    template_name = "support/candidates.html"
+    title = "Банк кандидатов в региональный методический актив"
+
+    def make_table(self, rows):
+        return super().make_table(_with_checks(rows))
 
 
 @login_required
@@ -524,33 +540,26 @@ class ActEditView(ServiceFormView):
 
 
 # -- young teachers -------------------------------------------------------------------------
-def _sees_young(request, **kwargs) -> bool:
-    return request.user.is_authenticated and scope_of(request.user).can("support.young_teachers")
-
-
-@login_required
-@permits_with(_sees_young)
-def young_teachers(request):
+class YoungTeachersView(ScopedListView):
     """A6/C25 per municipality and the young teachers with no form of support (for the
     municipal coordinator)."""
-    require(_sees_young(request))
-    shares = selectors.young_teachers_support(request.user)
-    without = selectors.young_without_support(request.user).order_by(
-        "last_name", "first_name", "pk"
-    )
-    page = paginate(request, without, 50)
-    total_young = sum(r["young"] for r in shares)
-    total_supported = sum(r["supported"] for r in shares)
-    return render(
-        request,
-        "support/young.html",
-        {
-            "shares": shares,
-            "page": page,
+
+    selector = staticmethod(selectors.young_without_support_for_list)
+    view_action = "support.young_teachers"
+    filterset_class = YoungFilterSet
+    table = YoungTable
+    export = staticmethod(table_xlsx(YoungTable, "Без поддержки"))
+    export_filename = "молодые_педагоги_без_поддержки_{date}.xlsx"
+    export_what = "педагогов"
+    template_name = "support/young.html"
+    title = "Молодые педагоги: формы поддержки"
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            "shares": selectors.young_teachers_support(self.request.user),
             "forms": selectors.FORM_LABELS,
-            "total": {"young": total_young, "supported": total_supported},
-        },
-    )
+        }
 
 
 # -- experts --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ the export's file comes back as it went."""
 from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from nms.portal import exports, importers
@@ -162,3 +163,30 @@ def test_api_takes_a_big_file_as_a_job(world, users, settings):
     assert answer.status_code == 202
     assert answer["Location"].startswith("/api/v1/jobs/")
     assert Resource.objects.filter(title__startswith="Ресурс ").count() == 3  # tasks run at once
+
+
+# -- the pages ---------------------------------------------------------------------------------
+def test_the_page_imports_a_file_as_a_job(client, world, users):
+    client.force_login(users["cnppm"])
+    listing = client.get(reverse("resource-list")).content.decode()
+    assert reverse("resource-import") in listing
+    page = client.get(reverse("resource-import"))
+    assert page.status_code == 200 and "по адресу" in page.content.decode()
+    template = client.get(reverse("resource-template"))
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+    row = ["Курс «Наставник»", "онлайн-курс", "https://mentor.example.ru", None, None, None, "да"]
+    answer = client.post(reverse("resource-import"), {"file": _named(xlsx([row]))})
+    assert answer.status_code == 302
+    job = client.get(answer["Location"]).content.decode()
+    assert "Добавлено: 1" in job
+    assert Resource.objects.filter(url="https://mentor.example.ru", region=world["region"]).exists()
+
+
+def test_the_page_is_not_there_for_other_roles(client, world, users):
+    for role in ("school", "municipal", "teacher"):
+        client.force_login(users[role])
+        assert (
+            reverse("resource-import") not in client.get(reverse("resource-list")).content.decode()
+        )
+        assert client.get(reverse("resource-import")).status_code == 404
+        assert client.get(reverse("resource-template")).status_code == 404

@@ -58,6 +58,8 @@ urlpatterns = [
         name="community-member-remove",
     ),
     path("manage/resources/", views.ResourceListView.as_view(), name="resource-list"),
+    path("manage/resources/import/", views.ResourceImportView.as_view(), name="resource-import"),
+    path("manage/resources/template/", views.resource_template, name="resource-template"),
     path("manage/resources/new/", views.ResourceCreateView.as_view(), name="resource-create"),
     path("manage/resources/<int:pk>/", views.ResourceDetailView.as_view(), name="resource-detail"),
     path("manage/resources/<int:pk>/edit/", views.ResourceEditView.as_view(), name="resource-edit"),

@@ -19,8 +19,16 @@ from django.views.decorators.http import require_POST
 from nms.accounts.scope import get_visible_or_404, scope_of
 from nms.common.links import permits_with
 from nms.common.pagination import paginate
-from nms.common.views import ScopedDetailView, ScopedListView, ServiceFormView, require
-from nms.portal import exports, public, selectors, services
+from nms.common.views import (
+    ImportSpec,
+    ImportView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceFormView,
+    require,
+    xlsx_response,
+)
+from nms.portal import exports, importers, public, selectors, services
 from nms.portal.access import EDIT, MANAGE
 from nms.portal.filters import CommunityFilterSet, NewsFilterSet, ResourceFilterSet, SiteFilterSet
 from nms.portal.forms import (
@@ -512,6 +520,29 @@ class ResourceListView(ScopedListView):
     export = staticmethod(exports.resources_xlsx)
     export_filename = "навигатор_{date}.xlsx"
     export_what = "ресурсов"
+    template_name = "portal/resource_list.html"
+
+    def get_context_data(self) -> dict:
+        return {**super().get_context_data(), "can_import": self.allowed(MANAGE)}
+
+
+class ResourceImportView(ImportView):
+    spec = ImportSpec(
+        kinds=importers.import_kinds,
+        work=importers.import_job,
+        template=lambda user, kind: importers.template_xlsx(),
+    )
+    action = MANAGE
+    hide_refusals = True
+    hide_single_kind = True
+    template_name = "portal/resource_import.html"
+    title = "Загрузка навигатора ресурсов из XLSX"
+
+
+@login_required
+def resource_template(request):
+    require(ResourceImportView.permits(request))
+    return xlsx_response(importers.template_xlsx(), "шаблон_навигатора.xlsx")
 
 
 class ResourceDetailView(ScopedDetailView):

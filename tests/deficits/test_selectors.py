@@ -340,6 +340,28 @@ def test_clusters_page_and_members_export(world, cnppm, client):
     assert client.get(MAP_URL + "clusters/members/", {"profile": "nonsense"}).status_code == 404
 
 
+def test_a_groups_members_are_searched_by_name_on_the_page_and_the_api(world, cnppm, client):
+    client.force_login(cnppm)
+    profile = client.get(MAP_URL + "clusters/").context["profiles"].profiles[0]
+    first = client.get(MAP_URL + "clusters/members/", {"profile": profile.codes}).context[
+        "members"
+    ][0]
+    surname = first.person.last_name
+    found = client.get(MAP_URL + "clusters/members/", {"profile": profile.codes, "q": surname})
+    people = found.context["page"].paginator.object_list
+    assert first in people and all(r.person.last_name == surname for r in people)
+    html = found.content.decode()
+    assert f'name="profile" value="{profile.codes}"' in html  # the search keeps the group
+    nobody = {"profile": profile.codes, "q": "Несуществующая"}
+    assert client.get(MAP_URL + "clusters/members/", nobody).context["page"].paginator.count == 0
+    api = APIClient()
+    api.force_authenticate(cnppm)
+    listed = api.get(
+        "/api/v1/diagnostics/clusters/members/", {"profile": profile.codes, "q": surname}
+    ).json()
+    assert listed["count"] == people.count()
+
+
 # -- the page, the export, the API -------------------------------------------------------------
 def test_map_page_colours_cells_and_exports_xlsx(world, cnppm, client):
     client.force_login(cnppm)

@@ -156,6 +156,7 @@ class ClusterMembersView(ListAPIView):
                 description="коды областей через запятую",
             ),
             OpenApiParameter("similar", OpenApiTypes.BOOL, description="и отличающиеся на одну"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="поиск по ФИО и СНИЛС"),
             *FILTER_PARAMETERS,
         ],
     )
@@ -168,4 +169,5 @@ class ClusterMembersView(ListAPIView):
             raise Http404("Неизвестный набор областей")
         similar = self.request.query_params.get("similar") in ("1", "true")
         filters = _filters(self.request, with_breakdown=False)
-        return maps.profile_members(self.request.user, filters, areas, similar)
+        text = self.request.query_params.get("q", "")
+        return maps.profile_members(self.request.user, filters, areas, similar, text)

@@ -39,6 +39,7 @@ from openpyxl.utils import get_column_letter
 from nms.accounts.models import Role
 from nms.accounts.scope import scope_of
 from nms.common import aggregates
+from nms.common.text import search_tokens
 from nms.common.xlsx import workbook_bytes, write_row
 from nms.diagnostics import selectors
 from nms.diagnostics.models import AreaScore, Procedure, ProcedureKind, Result
@@ -499,19 +500,22 @@ def parse_profile(codes: str) -> list[CompetencyArea] | None:
 
 
 def profile_members(
-    user, filters: MapFilters, areas: list[CompetencyArea], similar: bool = False
+    user, filters: MapFilters, areas: list[CompetencyArea], similar: bool = False, text: str = ""
 ) -> QuerySet[Result]:
     """The counted results with exactly this profile (or, with `similar`, one area off it),
-    with the person and their jobs, ordered by name."""
+    with the person and their jobs, ordered by name; given `text`, those whose person's search
+    text (name, СНИЛС) holds every word of it."""
     all_areas = list(CompetencyArea.objects.all())
     bits = _bits(all_areas)
     mask = sum(bits[a.pk] for a in areas)
     masks = {mask}
     if similar:
         masks |= {mask ^ bit for bit in bits.values()} - {0}
+    results = counted_results(user, filters)
+    for token in search_tokens(text):
+        results = results.filter(person__search_text__contains=token)
     return (
-        counted_results(user, filters)
-        .annotate(profile=_profile_expression(bits))
+        results.annotate(profile=_profile_expression(bits))
         .filter(profile__in=masks)
         .select_related("person", "procedure")
         .prefetch_related(

@@ -204,7 +204,8 @@ def cluster_members_page(request):
     form = MapFilterForm(request.GET, user=request.user, with_breakdown=False)
     filters = form.filters()
     similar = request.GET.get("similar") == "1"
-    members = maps.profile_members(request.user, filters, areas, similar)
+    query = (request.GET.get("q") or "").strip()
+    members = maps.profile_members(request.user, filters, areas, similar, query)
     names = ", ".join(a.name for a in areas)
     title = f"Дефициты: {names}" + (" и отличающиеся на одну область" if similar else "")
     if request.GET.get("format") == "xlsx":
@@ -223,5 +224,7 @@ def cluster_members_page(request):
             "members": page.object_list,
             "similar": similar,
             "back": urlencode(back),
+            "q": query,
+            "kept": [(k, v) for k, v in request.GET.items() if k not in ("q", "page", "format")],
         },
     )

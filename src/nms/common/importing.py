@@ -9,7 +9,15 @@ NMS_IMPORT_MAX_ERRORS errors and counts them all; the file is read within the li
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from nms.common.xlsx import CellError, FileError, cell_text, count_rows, limit, read_sheet
+from nms.common.xlsx import (
+    CellError,
+    FileError,
+    cell_text,
+    count_rows,
+    limit,
+    normalize,
+    read_sheet,
+)
 
 CHUNK = 500  # ids per IN (...) query, within SQLite's limit of query parameters
 EMPTY = "обязательное поле не заполнено"
@@ -183,6 +191,26 @@ def parse_rows(
                 row.values[column.field] = parsers[column.field](value)
             except CellError as exc:
                 errors.add(row, column.header, str(exc))
+
+
+def choice_parser(choices, what: str = "", *, empty="", message: str = "") -> Callable:
+    """A cell → the value of one of `choices` (a TextChoices class), named by its label or its
+    value (case, ё and spaces ignored); an empty cell → `empty`. Anything else is an error:
+    `message`, or «{what}: одно из значений «…»» listing the labels."""
+    keys = {normalize(c.label): c.value for c in choices} | {
+        normalize(c.value): c.value for c in choices
+    }
+    error = message or f"{what}: одно из значений «{'», «'.join(c.label for c in choices)}»"
+
+    def parse(value):
+        if value is None:
+            return empty
+        try:
+            return keys[normalize(value)]
+        except KeyError:
+            raise CellError(error) from None
+
+    return parse
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:

@@ -5,7 +5,6 @@ row with its column and value (nms.common.importing). The people must be ones th
 record (their staff, municipality, region); the event one the importer sees.
 """
 
-from collections.abc import Callable
 from io import BytesIO
 
 from django.db import transaction
@@ -20,6 +19,7 @@ from nms.common.importing import (
     ErrorCollector,
     ImportReport,
     check_repeats,
+    choice_parser,
     chunks,
     in_steps,
     parse_rows,
@@ -64,26 +64,11 @@ def _event(value) -> int:
     return int(text)
 
 
-def _choice(choices, what: str) -> Callable:
-    mapping = {label.lower().replace("ё", "е"): code for code, label in choices}
-    labels = "», «".join(label for _, label in choices)
-
-    def parse(value) -> str:
-        key = parse_text(value).lower().replace("ё", "е").strip()
-        if not key or key in mapping.values():
-            return key
-        if key not in mapping:
-            raise CellError(f"{what}: одно из значений «{labels}»")
-        return mapping[key]
-
-    return parse
-
-
 PARSERS = {
     "snils": _snils,
     "event": _event,
-    "role": _choice(ParticipationRole.choices, "роль"),
-    "stage": _choice(Stage.choices, "этап"),
+    "role": choice_parser(ParticipationRole, "роль"),
+    "stage": choice_parser(Stage, "этап"),
     "nomination": lambda value: parse_text(value, 300),
 }
 

@@ -23,6 +23,7 @@ from nms.common.importing import (
     ErrorCollector,
     ImportReport,
     check_repeats,
+    choice_parser,
     chunks,
     parse_with_progress,
     read_rows,
@@ -47,21 +48,6 @@ HEADERS = {c.field: c.header for c in COLUMNS}
 FIELDS = ("title", "kind", "url", "audience", "tags", "description", "published")
 
 
-def _choice(choices, what: str):
-    mapping = {label.lower().replace("ё", "е"): code for code, label in choices}
-    labels = "», «".join(label for _, label in choices)
-
-    def parse(value) -> str:
-        key = parse_text(value).lower().replace("ё", "е").strip()
-        if key in mapping.values():
-            return key
-        if key not in mapping:
-            raise CellError(f"{what}: одно из значений «{labels}»")
-        return mapping[key]
-
-    return parse
-
-
 def _url(value) -> str:
     text = parse_text(value, 500).strip()
     try:
@@ -73,11 +59,9 @@ def _url(value) -> str:
 
 PARSERS = {
     "title": lambda value: parse_text(value, 300).strip(),
-    "kind": _choice(ResourceKind.choices, "вид"),
+    "kind": choice_parser(ResourceKind, "вид"),
     "url": _url,
-    "audience": lambda value: (
-        _choice(Audience.choices, "для кого")(value) if parse_text(value).strip() else Audience.ALL
-    ),
+    "audience": choice_parser(Audience, "для кого", empty=Audience.ALL),
     "tags": lambda value: parse_text(value, 500).strip(),
     "description": lambda value: parse_text(value, 5000).strip(),
     "published": lambda value: parse_bool(value, default=True),

@@ -28,6 +28,7 @@ from nms.common.importing import (
     ErrorCollector,
     ImportReport,
     check_repeats,
+    choice_parser,
     parse_with_progress,
     read_rows,
     silent,
@@ -109,20 +110,10 @@ def as_workbook(file):
 
 
 # -- parsers -------------------------------------------------------------------------------------
-def _choice(choices, message: str, empty=""):
-    keys = {normalize(c.label): c.value for c in choices} | {
-        normalize(c.value): c.value for c in choices
-    }
-
-    def parse(value):
-        if value is None:
-            return empty
-        try:
-            return keys[normalize(value)]
-        except KeyError:
-            raise CellError(message) from None
-
-    return parse
+_KIND = choice_parser(ProgrammeKind, message="ожидается «ПК» или «ПП»", empty=ProgrammeKind.PK)
+_TOPIC = choice_parser(
+    Topic, message="неизвестная тема; допустимые — на листе «Справочники» шаблона"
+)
 
 
 def _kind(value):
@@ -130,7 +121,7 @@ def _kind(value):
         return ProgrammeKind.PK
     if value is not None and normalize(value) in ("пп", "pp"):
         return ProgrammeKind.PP
-    return _choice(ProgrammeKind, "ожидается «ПК» или «ПП»", ProgrammeKind.PK)(value)
+    return _KIND(value)
 
 
 def _hours(value) -> int:
@@ -145,8 +136,7 @@ def _text(max_length: int):
 
 
 def _topics(value) -> list[str]:
-    parse = _choice(Topic, "неизвестная тема; допустимые — на листе «Справочники» шаблона")
-    return [parse(part) for part in parse_text(value).split(";") if part.strip()]
+    return [_TOPIC(part) for part in parse_text(value).split(";") if part.strip()]
 
 
 def _areas(value) -> list[str]:
@@ -201,12 +191,16 @@ CATALOGUE_PARSERS = {
     "title": _text(500),
     "kind": _kind,
     "hours": _hours,
-    "format": _choice(ProgrammeFormat, "неизвестная форма реализации", ProgrammeFormat.IN_PERSON),
+    "format": choice_parser(
+        ProgrammeFormat, message="неизвестная форма реализации", empty=ProgrammeFormat.IN_PERSON
+    ),
     "provider_name": _text(500),
-    "audience": _choice(Audience, "неизвестная категория слушателей", Audience.TEACHERS),
+    "audience": choice_parser(
+        Audience, message="неизвестная категория слушателей", empty=Audience.TEACHERS
+    ),
     "topics": _topics,
     "areas": _areas,
-    "origin": _choice(Origin, "неизвестное происхождение", Origin.OWN),
+    "origin": choice_parser(Origin, message="неизвестное происхождение", empty=Origin.OWN),
     "federal_number": _text(50),
     "annotation": _text(2000),
 }

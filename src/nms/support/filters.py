@@ -31,26 +31,6 @@ def _by_name(queryset, value, path="person__"):
     return queryset
 
 
-class MembershipFilterSet(df.FilterSet):
-    q = df.CharFilter(label="Поиск (ФИО, СНИЛС)", method="filter_q")
-    level = df.ChoiceFilter(label="Актив", choices=ActiveLevel.choices, empty_label="все")
-    role = df.ChoiceFilter(label="Роль", choices=ActiveRole.choices, empty_label="все")
-    status = df.ChoiceFilter(label="Состояние", choices=MembershipStatus.choices, empty_label="все")
-    municipality = df.ModelChoiceFilter(
-        label="Муниципалитет", queryset=municipality_choices, empty_label="все"
-    )
-    subject = df.ModelChoiceFilter(
-        label="Предмет", queryset=Subject.objects.all(), field_name="subjects", empty_label="все"
-    )
-
-    class Meta:
-        model = ActiveMembership
-        fields = []
-
-    def filter_q(self, queryset, name, value):
-        return _by_name(queryset, value)
-
-
 class CandidateFilterSet(df.FilterSet):
     """The candidate bank: members of the municipal actives (no level or status to choose)."""
 
@@ -69,6 +49,13 @@ class CandidateFilterSet(df.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return _by_name(queryset, value)
+
+
+class MembershipFilterSet(CandidateFilterSet):
+    """The actives' members: the candidate bank's filters, with the level and the status."""
+
+    level = df.ChoiceFilter(label="Актив", choices=ActiveLevel.choices, empty_label="все")
+    status = df.ChoiceFilter(label="Состояние", choices=MembershipStatus.choices, empty_label="все")
 
 
 class YoungFilterSet(df.FilterSet):

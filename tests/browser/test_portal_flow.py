@@ -1,11 +1,14 @@
 """An anonymous visitor opens the open portal, finds a community and a news item, opens the
-navigator and follows to a resource's card; an innovation site's page offers its plan."""
+navigator and follows to a resource's card; an innovation site's page offers its plan. The
+ЦНППМ loads the navigator from a spreadsheet."""
 
 from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from openpyxl import Workbook
 
+from nms.accounts.models import Role
 from nms.portal.models import (
     Community,
     CommunityMember,
@@ -14,6 +17,8 @@ from nms.portal.models import (
     Resource,
     SiteDocument,
 )
+
+PASSWORD = "Пароль-для-тестов-1"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -75,3 +80,28 @@ def test_anonymous_visitor_reads_the_portal(page, two_municipalities, settings, 
     link = page.locator("#site-documents a")
     assert link.count() == 1 and link.inner_text() == "План работы 2025.pdf"
     assert link.get_attribute("href") == f"/portal/innovation-sites/{site.pk}/documents/{plan.pk}/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cnppm_loads_the_navigator_from_a_spreadsheet(
+    page, login, two_municipalities, make_user, tmp_path
+):
+    make_user(Role.CNPPM, username="cnppm_portal")
+    book = Workbook()
+    book.active.append(["Ресурс", "Вид", "Адрес", "Для кого", "Теги", "Описание", "На портале"])
+    book.active.append(
+        ["Школа молодого педагога", "онлайн-курс", "https://young.example.ru", "молодые педагоги",
+         "наставничество", "Курс для молодых педагогов.", "да"]
+    )  # fmt: skip
+    book.save(tmp_path / "navigator.xlsx")
+
+    login("cnppm_portal", PASSWORD)
+    page.goto("/portal/manage/resources/")
+    page.click("text=Загрузить из XLSX")
+    page.set_input_files("input[name=file]", str(tmp_path / "navigator.xlsx"))
+    page.click("button:has-text('Загрузить')")
+    page.wait_for_selector("#import-report")
+    assert "Добавлено: 1" in page.inner_text("#import-report")
+    page.goto("/portal/manage/resources/?q=молодого")
+    assert "Школа молодого педагога" in page.inner_text("table")
+    assert Resource.objects.get(url="https://young.example.ru").audience == "young"

@@ -114,6 +114,8 @@ def test_prune_media_lists_unreferenced_old_files_and_deletes_them_only_when_ask
     assert "Удалено файлов без ссылок из базы: 2" in out.getvalue()
     assert not orphan.exists() and not deep.exists()
     assert kept.exists() and young.exists()
+    assert not (tmp_path / "catalogs").exists()  # the folders left empty go too
+    assert (tmp_path / "routes").is_dir() is False and (tmp_path / "support/requests").is_dir()
 
     out = StringIO()
     call_command("prune_media", stdout=out)

@@ -8,9 +8,17 @@ between the commit and the removal leaves an orphan at worst — `nms prune_medi
 
 A name still referenced by any FileField of any model at that moment is kept: rows may share a
 file (a route item's evidence is the file of the report accepted for it).
+
+`orphans` finds the files no row refers to — left by a crash between a commit and the removal,
+by an upload whose transaction rolled back, by a restore over older files. Files younger than
+an hour are never orphans: the storage writes an upload before its row is committed, so a file
+being uploaded right now has no row yet.
 """
 
 import logging
+import os
+import time
+from pathlib import Path
 
 from django.apps import apps
 from django.core.files.storage import default_storage
@@ -54,3 +62,42 @@ def _remove(names: set[str]) -> None:
     for name in sorted(names - referenced(names)):
         default_storage.delete(name)
         log.info("removed the stored file %s", name)
+
+
+# -- orphans ------------------------------------------------------------------------------------
+MIN_AGE_SECONDS = 3600
+
+
+def stored_names() -> set[str]:
+    """The names every FileField of every model refers to."""
+    names = set()
+    for model, field in file_fields():
+        rows = model._base_manager.exclude(**{field.attname: ""})
+        names.update(rows.values_list(field.attname, flat=True).distinct().iterator())
+    return names
+
+
+def orphans(root: Path, now: float | None = None) -> list[Path]:
+    """The files under `root` (MEDIA_ROOT) that no row refers to, older than MIN_AGE_SECONDS;
+    sorted."""
+    if not root.is_dir():
+        return []
+    names = stored_names()
+    oldest = (now if now is not None else time.time()) - MIN_AGE_SECONDS
+    found = []
+    for folder, _dirs, files in os.walk(root):
+        for filename in files:
+            path = Path(folder, filename)
+            if path.relative_to(root).as_posix() in names or path.is_symlink():
+                continue
+            if path.stat().st_mtime <= oldest:
+                found.append(path)
+    return sorted(found)
+
+
+def remove_empty_folders(root: Path) -> None:
+    """The folders under `root` left empty (a site's year, an item's folder), deepest first."""
+    for folder, _dirs, _files in os.walk(root, topdown=False):
+        path = Path(folder)  # its subfolders are done: look at what is there now
+        if path != root and not any(path.iterdir()):
+            path.rmdir()

@@ -22,15 +22,29 @@ class ImportReportSerializer(serializers.Serializer):
     summary = serializers.CharField()
 
 
-def import_response(request, *, run, job_kind: str, job_title: str, job_work, job_params):
+def import_response(
+    request,
+    *,
+    run,
+    job_kind: str,
+    job_title: str,
+    job_work,
+    job_params,
+    report_class=ImportReport,
+    before_job=None,
+):
     """The answer of an import endpoint to a file in the multipart field `file`: 200 with the
     report when saved, 400 with every error when rejected (nothing saved); a file over
     NMS_EXPORT_SYNC_LIMIT rows is imported in the background as the page does (202, the job).
-    `run(upload)` imports now; `job_title` may name the file as «{name}»."""
+    `run(upload)` imports now; `job_title` may name the file as «{name}»; `report_class` is the
+    importer's report (for a request without a file); `before_job()` may refuse a job to a user
+    who may not import (PermissionDenied: 403) — the importer itself refuses in its report."""
     upload = request.FILES.get("file")
     if upload is None:
-        report = ImportReport.rejected("Приложите файл XLSX в поле file.", "file")
+        report = report_class.rejected("Приложите файл XLSX в поле file.", "file")
     elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
+        if before_job is not None:
+            before_job()
         job = jobs.job_start(
             request.user,
             kind=job_kind,

@@ -7,7 +7,6 @@ work done here is turning JSON into the services' arguments and their errors int
 """
 
 import django_filters as df
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -18,7 +17,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nms.common import jobs
 from nms.common.api import (
     ImportErrorSerializer,
     ImportFileSerializer,
@@ -27,9 +25,9 @@ from nms.common.api import (
     StrictDatesMixin,
     service_errors,
 )
-from nms.common.api_jobs import JobSerializer, job_accepted
+from nms.common.api_imports import import_response
+from nms.common.api_jobs import JobSerializer
 from nms.common.filters import IdFilter, YesNoFilter
-from nms.common.importing import data_rows
 from nms.diagnostics import importers, selectors, services
 from nms.diagnostics.models import (
     AreaScore,
@@ -436,30 +434,18 @@ class ResultsImportView(APIView):
     def post(self, request):
         """Загрузить результаты; файл больше NMS_EXPORT_SYNC_LIMIT строк загружается в фоне:
         ответ 202 — задача, её ход и отчёт — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = importers.ResultsImportReport.rejected(
-                "Приложите файл XLSX в поле file.", "file"
-            )
-        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
-            return self.start_job(request, upload)
-        else:
-            report = importers.import_results(request.user, upload)
-        return Response(
-            report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        return import_response(
+            request,
+            run=lambda upload: importers.import_results(request.user, upload),
+            job_kind=f"import_{importers.KIND}",
+            job_title="Импорт: результаты диагностики из файла «{name}»",
+            job_work=importers.import_job,
+            job_params={"kind": importers.KIND},
+            report_class=importers.ResultsImportReport,
+            before_job=lambda: _require_import(request.user),
         )
 
-    def start_job(self, request, upload):
-        if not importers.can_import(request.user):
-            raise PermissionDenied(services.NO_RIGHTS)
-        job = jobs.job_start(
-            request.user,
-            kind=f"import_{importers.KIND}",
-            title=f"Импорт: результаты диагностики из файла «{upload.name}»",
-            work=importers.import_job,
-            params={"kind": importers.KIND},
-            upload=upload.read(),
-            upload_name=upload.name,
-        )
-        return job_accepted(request, job)
+
+def _require_import(user) -> None:
+    if not importers.can_import(user):
+        raise PermissionDenied(services.NO_RIGHTS)

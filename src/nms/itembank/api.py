@@ -4,14 +4,12 @@ Reads start from `nms.itembank.selectors`, writes go through `nms.itembank.servi
 work done here is turning JSON into the services' arguments and their errors into HTTP answers.
 """
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
 
-from nms.common import concurrency, jobs
+from nms.common import concurrency
 from nms.common.api import (
     ImportErrorSerializer,
     ImportFileSerializer,
@@ -20,8 +18,8 @@ from nms.common.api import (
     service_errors,
     write_docs,
 )
-from nms.common.api_jobs import JobSerializer, job_accepted
-from nms.common.importing import data_rows
+from nms.common.api_imports import import_response
+from nms.common.api_jobs import JobSerializer
 from nms.itembank import importers, selectors, services
 from nms.itembank.filters import ItemFilterSet
 from nms.itembank.models import CompetencyArea, Item, ReviewStatus, SubCompetency
@@ -212,24 +210,13 @@ class ItemViewSet(
         """Создать или обновить задания по шифру из XLSX (файл в поле file): 200 — отчёт, 400 —
         все ошибки (ничего не сохранено). Файл больше NMS_EXPORT_SYNC_LIMIT строк загружается в
         фоне: 202 — задача, её ход и отчёт — в /api/v1/jobs/{id}/ (адрес в заголовке Location)."""
-        upload = request.FILES.get("file")
-        if upload is None:
-            report = importers.BankImportReport.rejected("Приложите файл XLSX в поле file.", "file")
-        elif data_rows(upload) > settings.NMS_EXPORT_SYNC_LIMIT:
-            services.check_edit(request.user)
-            job = jobs.job_start(
-                request.user,
-                kind=f"import_{importers.KIND}",
-                title=f"Импорт: задания банка из файла «{upload.name}»",
-                work=importers.import_job,
-                params={"kind": importers.KIND},
-                upload=upload.read(),
-                upload_name=upload.name,
-            )
-            return job_accepted(request, job)
-        else:
-            report = importers.bank_import(request.user, upload)
-        return Response(
-            report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        return import_response(
+            request,
+            run=lambda upload: importers.bank_import(request.user, upload),
+            job_kind=f"import_{importers.KIND}",
+            job_title="Импорт: задания банка из файла «{name}»",
+            job_work=importers.import_job,
+            job_params={"kind": importers.KIND},
+            report_class=importers.BankImportReport,
+            before_job=lambda: services.check_edit(request.user),
         )

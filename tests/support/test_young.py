@@ -102,3 +102,13 @@ def test_a_teacher_has_no_such_page(world, cohort):
     client = Client()
     client.force_login(world["teacher"])
     assert client.get(reverse("support-young")).status_code == 404
+
+
+def test_a_mentee_of_a_group_pair_is_supported(world, cohort):
+    """A group pair's other mentees (its members) receive mentoring as its first mentee does."""
+    pair = apps.get_model("mentoring", "Pair").objects.get(mentee=cohort["mentee_b"])
+    pair.members.add(cohort["none_b"])
+    rows = {p.pk: p for p in selectors.young_teachers(world["ministry"])}
+    assert rows[cohort["none_b"].pk].has_mentoring
+    assert not rows[cohort["none_a"].pk].has_mentoring
+    assert set(selectors.young_without_support(world["ministry"])) == {cohort["none_a"]}
